@@ -1,0 +1,361 @@
+// Package voxapi is a small client for the Voximplant Management API: it
+// signs requests with a service-account JWT, retries what is worth retrying
+// within the caller's deadline, and reads every page of GetUsers without
+// ever returning a partial result.
+package voxapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultBaseURL is the Management API endpoint; methods are appended to it.
+const DefaultBaseURL = "https://api.voximplant.com/platform_api/"
+
+// Defaults for Options fields left zero.
+const (
+	DefaultMaxRetries       = 3
+	DefaultBackoffBase      = 250 * time.Millisecond
+	DefaultBackoffMax       = 5 * time.Second
+	DefaultMaxResponseBytes = 64 << 20
+)
+
+// RequestObserver is told about every HTTP request the client makes,
+// retries included, so that the exporter can count and time them. code is
+// the API error code, or 0.
+type RequestObserver interface {
+	ObserveRequest(method string, outcome Outcome, code int, d time.Duration)
+}
+
+// Options configure a Client. Credentials is required.
+type Options struct {
+	BaseURL     string // default DefaultBaseURL
+	Credentials *Credentials
+	// AccountID, when set, goes into the token's iss so that a parent
+	// account's key acts on a child account.
+	AccountID  int64
+	HTTPClient *http.Client // default: a client with no overall timeout; contexts bound each call
+	UserAgent  string       // default "voximplant_exporter"
+	Logger     *slog.Logger // default: discard
+	Observer   RequestObserver
+
+	MaxRetries       int           // retries after the first attempt for retryable errors; default 3, <0 for none
+	BackoffBase      time.Duration // first back-off; doubles per retry, with full jitter
+	BackoffMax       time.Duration // cap on one back-off (a server's Retry-After may exceed it)
+	MaxResponseBytes int64         // a larger body is an error, and is not read further
+
+	// Now is the clock used for tokens; tests replace it.
+	Now func() time.Time
+}
+
+// Client calls the Management API. It is safe for concurrent use.
+type Client struct {
+	base      *url.URL
+	http      *http.Client
+	userAgent string
+	log       *slog.Logger
+	observer  RequestObserver
+	tokens    *tokenSource
+
+	maxRetries  int
+	backoffBase time.Duration
+	backoffMax  time.Duration
+	maxBody     int64
+}
+
+// NewClient checks opts and builds a Client.
+func NewClient(opts Options) (*Client, error) {
+	if opts.Credentials == nil || opts.Credentials.PrivateKey == nil {
+		return nil, errors.New("voxapi: no credentials")
+	}
+	raw := opts.BaseURL
+	if raw == "" {
+		raw = DefaultBaseURL
+	}
+	base, err := url.Parse(raw)
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, fmt.Errorf("voxapi: API URL %q is not an absolute http(s) URL", raw)
+	}
+	if !strings.HasSuffix(base.Path, "/") {
+		base.Path += "/"
+	}
+	c := &Client{
+		base:        base,
+		http:        opts.HTTPClient,
+		userAgent:   opts.UserAgent,
+		log:         opts.Logger,
+		observer:    opts.Observer,
+		maxRetries:  opts.MaxRetries,
+		backoffBase: opts.BackoffBase,
+		backoffMax:  opts.BackoffMax,
+		maxBody:     opts.MaxResponseBytes,
+	}
+	if c.http == nil {
+		c.http = &http.Client{}
+	}
+	if c.userAgent == "" {
+		c.userAgent = "voximplant_exporter"
+	}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	switch {
+	case c.maxRetries == 0:
+		c.maxRetries = DefaultMaxRetries
+	case c.maxRetries < 0:
+		c.maxRetries = 0
+	}
+	if c.backoffBase <= 0 {
+		c.backoffBase = DefaultBackoffBase
+	}
+	if c.backoffMax <= 0 {
+		c.backoffMax = DefaultBackoffMax
+	}
+	if c.maxBody <= 0 {
+		c.maxBody = DefaultMaxResponseBytes
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	c.tokens = newTokenSource(opts.Credentials, opts.AccountID, now)
+	return c, nil
+}
+
+// TokensMinted reports how many tokens the client has signed.
+func (c *Client) TokensMinted() int { return c.tokens.Mints() }
+
+// call POSTs params to method and decodes the answer with decode. It retries
+// retryable failures with exponential back-off and jitter, honours
+// Retry-After and code 416, re-mints the token once on 100/455/456, and never
+// sleeps past ctx's deadline: when the next wait would outlive it, the last
+// error is returned at once.
+func (c *Client) call(ctx context.Context, method string, params url.Values, decode func(io.Reader) error) error {
+	body := params.Encode()
+	authRetried := false
+	for attempt := 0; ; attempt++ {
+		token, gen, err := c.tokens.Token()
+		if err != nil {
+			return err
+		}
+		err = c.do(ctx, method, body, token, decode)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("voximplant %s: %w (last error: %w)", method, context.Cause(ctx), err)
+		}
+		var ae *APIError
+		isAPI := errors.As(err, &ae)
+		if isAPI && ae.IsAuth() {
+			if authRetried {
+				return err
+			}
+			authRetried = true
+			c.tokens.Invalidate(gen, ae.Code == CodeTokenFromFuture)
+			c.log.Debug("token rejected, minting a new one", "method", method, "code", ae.Code)
+			attempt-- // the auth retry does not use up a back-off retry
+			continue
+		}
+		if !retryable(err) || attempt >= c.maxRetries {
+			return err
+		}
+		wait := c.backoff(attempt)
+		if isAPI && ae.RetryAfter > wait {
+			wait = ae.RetryAfter
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			return fmt.Errorf("voximplant %s: no time left for a retry in %s before the deadline: %w", method, wait.Round(time.Millisecond), err)
+		}
+		c.log.Debug("retrying API request", "method", method, "attempt", attempt+1, "wait", wait, "err", err)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("voximplant %s: %w (last error: %w)", method, context.Cause(ctx), err)
+		case <-t.C:
+		}
+	}
+}
+
+// backoff is the full-jitter exponential back-off for the given retry.
+func (c *Client) backoff(attempt int) time.Duration {
+	d := c.backoffBase << attempt
+	if d <= 0 || d > c.backoffMax {
+		d = c.backoffMax
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+// retryable reports whether err is worth another attempt.
+func retryable(err error) bool {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.Retryable()
+	}
+	var de *DecodeError
+	if errors.As(err, &de) {
+		return !de.TooLarge
+	}
+	return true // transport errors: refused, reset, timeouts of one attempt
+}
+
+// DecodeError is a 2xx answer whose body could not be read as the method's
+// JSON (truncated, malformed, HTML from a proxy, too large).
+type DecodeError struct {
+	Method   string
+	TooLarge bool
+	Err      error
+}
+
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("voximplant %s: unreadable answer: %v", e.Method, e.Err)
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// errBodyTooLarge is returned once the body passes MaxResponseBytes.
+var errBodyTooLarge = errors.New("answer larger than the response size limit")
+
+// limitedReader fails, rather than truncating silently, past its limit.
+type limitedReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		return 0, errBodyTooLarge
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	return n, err
+}
+
+// do makes one HTTP request and classifies its result.
+func (c *Client) do(ctx context.Context, method, body, token string, decode func(io.Reader) error) (err error) {
+	start := time.Now()
+	outcome, code := OutcomeSuccess, 0
+	defer func() {
+		d := time.Since(start)
+		if c.observer != nil {
+			c.observer.ObserveRequest(method, outcome, code, d)
+		}
+		c.log.Debug("API request", "method", method, "outcome", string(outcome), "code", code, "duration", d)
+	}()
+
+	u := c.base.JoinPath(method)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), strings.NewReader(body))
+	if err != nil {
+		outcome = OutcomeNetworkError
+		return fmt.Errorf("voximplant %s: build request: %w", method, err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("Authorization", "Bearer "+token)
+
+	resp, err := c.http.Do(req)
+	if err != nil {
+		outcome = OutcomeNetworkError
+		return fmt.Errorf("voximplant %s: %w", method, redactURLError(err))
+	}
+	defer func() {
+		// Drain a little so the connection can be reused, then close.
+		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
+		resp.Body.Close()
+	}()
+
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		outcome = OutcomeHTTPError
+		ae := &APIError{Method: method, HTTPStatus: resp.StatusCode, RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
+		// The body of an error status may still carry the API's envelope.
+		if env, ok := sniffErrorEnvelope(io.LimitReader(resp.Body, 64<<10)); ok {
+			outcome = OutcomeAPIError
+			ae.Code, ae.Message = env.Code, env.Msg
+			code = env.Code
+			if env.Code == CodeRepeatAfter {
+				ae.RetryAfter = max(ae.RetryAfter, repeatAfter(env.Msg))
+			}
+		}
+		return ae
+	}
+
+	lr := &limitedReader{r: resp.Body, left: c.maxBody}
+	if err := decode(lr); err != nil {
+		var ae *APIError
+		if errors.As(err, &ae) {
+			outcome, code = OutcomeAPIError, ae.Code
+			ae.Method, ae.HTTPStatus = method, resp.StatusCode
+			if ae.Code == CodeRepeatAfter {
+				ae.RetryAfter = max(ae.RetryAfter, repeatAfter(ae.Message))
+			}
+			return ae
+		}
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || isTransport(err) {
+			outcome = OutcomeNetworkError
+			return fmt.Errorf("voximplant %s: reading answer: %w", method, err)
+		}
+		outcome = OutcomeHTTPError
+		return &DecodeError{Method: method, TooLarge: errors.Is(err, errBodyTooLarge), Err: err}
+	}
+	return nil
+}
+
+// redactURLError keeps the error's cause but not its URL, which is harmless
+// today but may one day carry a query string.
+func redactURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%s: %w", ue.Op, ue.Err)
+	}
+	return err
+}
+
+// isTransport reports a failure to read the body off the connection (reset,
+// unexpected EOF), as opposed to a body that arrived but does not parse.
+func isTransport(err error) bool {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return false // truncated JSON reads as this; it is a decode problem
+	}
+	var ne interface{ Timeout() bool }
+	return errors.As(err, &ne) || strings.Contains(err.Error(), "connection reset")
+}
+
+// parseRetryAfter reads a Retry-After header: delta seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// repeatAfter extracts N from code 416's "repeat after N seconds" message;
+// without a number it asks for one second.
+func repeatAfter(msg string) time.Duration {
+	for f := range strings.FieldsFuncSeq(msg, func(r rune) bool { return r < '0' || r > '9' }) {
+		if n, err := strconv.Atoi(f); err == nil && n > 0 && n < 3600 {
+			return time.Duration(n) * time.Second
+		}
+	}
+	return time.Second
+}

@@ -1,0 +1,100 @@
+package voxapi
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+)
+
+// wireError is the API's error object: {"code": N, "msg": "..."}.
+type wireError struct {
+	Code int    `json:"code"`
+	Msg  string `json:"msg"`
+}
+
+// envelope carries the error object that any method's answer may hold
+// instead of (or beside) its result. Response decoders embed it.
+type envelope struct {
+	Error  *wireError  `json:"error"`
+	Errors []wireError `json:"errors"`
+}
+
+// apiError turns an envelope's error into an *APIError, or nil. Some answers
+// carry only the errors array; the first entry then stands for the call.
+func (e *envelope) apiError() *APIError {
+	w := e.Error
+	if w == nil && len(e.Errors) > 0 {
+		w = &e.Errors[0]
+	}
+	if w == nil {
+		return nil
+	}
+	return &APIError{Code: w.Code, Message: w.Msg}
+}
+
+// decodeJSON decodes one JSON value from r into v and rejects trailing data
+// other than white space, so that two concatenated answers are not taken
+// for one.
+func decodeJSON(r io.Reader, v any) error {
+	dec := json.NewDecoder(r)
+	if err := dec.Decode(v); err != nil {
+		if errors.Is(err, io.EOF) {
+			return errors.New("empty body")
+		}
+		return err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		if err == nil {
+			return errors.New("data after the JSON answer")
+		}
+		return err
+	}
+	return nil
+}
+
+// sniffErrorEnvelope reads an error-status body and reports the API error
+// it carries, if it is the API's envelope at all (it may be HTML from a
+// proxy).
+func sniffErrorEnvelope(r io.Reader) (wireError, bool) {
+	var env envelope
+	if json.NewDecoder(r).Decode(&env) != nil {
+		return wireError{}, false
+	}
+	if ae := env.apiError(); ae != nil {
+		return wireError{Code: ae.Code, Msg: ae.Message}, true
+	}
+	return wireError{}, false
+}
+
+// getUsersWire is GetUsers' answer as it arrives.
+type getUsersWire struct {
+	envelope
+	Result     *[]User `json:"result"`
+	TotalCount *int64  `json:"total_count"`
+	Count      *int64  `json:"count"`
+}
+
+// DecodeGetUsers reads one GetUsers answer. An error envelope becomes an
+// *APIError; an answer without result or total_count is an error, since a
+// page that cannot say how many users exist cannot be paged safely.
+func DecodeGetUsers(r io.Reader) (*GetUsersResponse, error) {
+	var w getUsersWire
+	if err := decodeJSON(r, &w); err != nil {
+		return nil, err
+	}
+	if ae := w.apiError(); ae != nil {
+		return nil, ae
+	}
+	if w.Result == nil {
+		return nil, errors.New(`answer has no "result"`)
+	}
+	if w.TotalCount == nil {
+		return nil, errors.New(`answer has no "total_count"`)
+	}
+	resp := &GetUsersResponse{Result: *w.Result, TotalCount: *w.TotalCount}
+	resp.Count = int64(len(resp.Result))
+	if w.Count != nil {
+		resp.Count = *w.Count
+	}
+	return resp, nil
+}

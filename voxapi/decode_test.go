@@ -1,0 +1,132 @@
+package voxapi
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestTimestamp(t *testing.T) {
+	want := time.Date(2026, 11, 28, 9, 5, 7, 0, time.UTC)
+	cases := []struct {
+		in    string
+		valid bool
+	}{
+		{`"2026-11-28 09:05:07"`, true},
+		{`""`, false},
+		{`null`, false},
+		{`"2026-11-28T09:05:07Z"`, false},
+		{`"yesterday"`, false},
+		{`"2026-13-40 99:00:00"`, false},
+		{`12345`, false},
+		{`"2026-11-28 09:05:07 "`, false},
+	}
+	for _, tc := range cases {
+		var ts Timestamp
+		if err := ts.UnmarshalJSON([]byte(tc.in)); err != nil {
+			t.Errorf("%s: error %v; a bad timestamp must not fail the page", tc.in, err)
+		}
+		if ts.Valid != tc.valid {
+			t.Errorf("%s: valid = %v, want %v", tc.in, ts.Valid, tc.valid)
+		}
+		if tc.valid && !ts.Time.Equal(want) {
+			t.Errorf("%s: time = %v, want %v", tc.in, ts.Time, want)
+		}
+	}
+}
+
+func TestDecodeGetUsers(t *testing.T) {
+	body := `{"result":[{"user_id":7,"user_name":"ann","user_display_name":"Ann \"A\" O'Neil","user_active":true,
+	  "parent_accounting":false,"live_balance":12.3456,"balance":12.3456,"fixed_balance":10,
+	  "applications":[{"application_id":1,"application_name":"support.acme.voximplant.com","modified":"2026-01-01 00:00:00"}],
+	  "skills":[{"skill_id":3,"skill_name":"English"}],
+	  "acd_queues":[{"acd_queue_id":9,"acd_queue_name":"Sales","auto_link":true}],
+	  "acd_status":"READY","acd_status_change_time":"2026-11-28 09:05:07","created":"","frozen":false},
+	  {"user_id":8,"user_name":"bob","acd_status_change_time":null}],
+	  "total_count":12,"count":2}`
+	resp, err := DecodeGetUsers(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.TotalCount != 12 || resp.Count != 2 || len(resp.Result) != 2 {
+		t.Fatalf("counts: total %d count %d len %d", resp.TotalCount, resp.Count, len(resp.Result))
+	}
+	a, b := resp.Result[0], resp.Result[1]
+	if a.UserID != 7 || a.UserDisplayName != `Ann "A" O'Neil` || !a.UserActive || a.ParentAccounting {
+		t.Errorf("user a = %+v", a)
+	}
+	if a.LiveBalance == nil || *a.LiveBalance != 12.3456 || a.FixedBalance == nil || *a.FixedBalance != 10 {
+		t.Errorf("balances: %v %v", a.LiveBalance, a.FixedBalance)
+	}
+	if len(a.Skills) != 1 || a.Skills[0].SkillName != "English" || len(a.ACDQueues) != 1 || a.ACDQueues[0].ACDQueueID != 9 {
+		t.Errorf("skills/queues: %+v %+v", a.Skills, a.ACDQueues)
+	}
+	if a.ACDStatus != StatusReady || !a.ACDStatusChangeTime.Valid || a.Created.Valid {
+		t.Errorf("status/time: %q %+v %+v", a.ACDStatus, a.ACDStatusChangeTime, a.Created)
+	}
+	if b.ACDStatus != "" || b.ACDStatusChangeTime.Valid || b.LiveBalance != nil || b.Skills != nil {
+		t.Errorf("user b should have unknowns: %+v", b)
+	}
+}
+
+func TestDecodeGetUsersErrors(t *testing.T) {
+	cases := []struct {
+		name, body string
+		code       int
+	}{
+		{"error envelope", `{"error":{"code":104,"msg":"Forbidden"}}`, 104},
+		{"errors array only", `{"errors":[{"code":100,"msg":"Authorization failed"}]}`, 100},
+		{"both", `{"error":{"code":456,"msg":"expired"},"errors":[{"code":456,"msg":"expired"}]}`, 456},
+		{"empty body", ``, 0},
+		{"truncated", `{"result":[{"user_id":1`, 0},
+		{"html", `<html><body>502 Bad Gateway</body></html>`, 0},
+		{"wrong type", `{"result":[{"user_id":"one"}],"total_count":1}`, 0},
+		{"no result", `{"total_count":1}`, 0},
+		{"no total", `{"result":[]}`, 0},
+		{"two answers", `{"result":[],"total_count":0}{"result":[],"total_count":0}`, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := DecodeGetUsers(strings.NewReader(tc.body))
+			if err == nil {
+				t.Fatal("decoded bad input without error")
+			}
+			var ae *APIError
+			if got := errors.As(err, &ae); got != (tc.code != 0) {
+				t.Fatalf("APIError = %v for %v", got, err)
+			}
+			if tc.code != 0 && ae.Code != tc.code {
+				t.Errorf("code = %d, want %d", ae.Code, tc.code)
+			}
+		})
+	}
+}
+
+func FuzzDecodeGetUsers(f *testing.F) {
+	f.Add([]byte(`{"result":[{"user_id":1,"acd_status":"READY","acd_status_change_time":"2026-01-01 00:00:00"}],"total_count":1,"count":1}`))
+	f.Add([]byte(`{"error":{"code":100,"msg":"x"}}`))
+	f.Add([]byte(`{"result":[{"user_id":1,"skills":[{"skill_id":1}],"acd_queues":null}],"total_count":-5}`))
+	f.Add([]byte(`{"result":[],"total_count":0`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		resp, err := DecodeGetUsers(strings.NewReader(string(data)))
+		if err == nil && resp == nil {
+			t.Fatal("nil response without error")
+		}
+	})
+}
+
+func FuzzParseTimestamp(f *testing.F) {
+	for _, s := range []string{"2026-11-28 09:05:07", "", "0000-00-00 00:00:00", "2026-02-30 25:61:61", "9999-12-31 23:59:59"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ts, ok := ParseTimestamp(s)
+		if ok != ts.Valid {
+			t.Fatal("ok and Valid disagree")
+		}
+		if ok && ts.Time.Format(TimeLayout) != s {
+			t.Fatalf("%q parsed but formats back as %q", s, ts.Time.Format(TimeLayout))
+		}
+	})
+}

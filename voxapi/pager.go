@@ -1,0 +1,235 @@
+package voxapi
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"sync"
+)
+
+// AppSelector names one application to read users of: by id, or by a name
+// part (the API matches application_name as a substring).
+type AppSelector struct {
+	ID   int64
+	Name string
+}
+
+// String is the selector as configured: the id, or the name.
+func (a AppSelector) String() string {
+	if a.ID != 0 {
+		return strconv.FormatInt(a.ID, 10)
+	}
+	return a.Name
+}
+
+// Paging defaults.
+const (
+	DefaultPageSize        = 100
+	DefaultPageConcurrency = 4
+	// DefaultMaxUsers bounds what one application may claim in total_count,
+	// so that a corrupt answer cannot make the pager loop for ever. Accounts
+	// hold 1,000 users by default.
+	DefaultMaxUsers = 1_000_000
+)
+
+// PageOptions tune GetAllUsers.
+type PageOptions struct {
+	PageSize    int // GetUsers count; default DefaultPageSize
+	Concurrency int // pages in flight at once; default DefaultPageConcurrency
+	MaxUsers    int // largest total_count accepted; default DefaultMaxUsers
+
+	// Hint, when it has a TotalCount, lets GetAllUsers request every
+	// expected page at once instead of reading page 1 first: pass the
+	// PageStats of the previous successful read of the same application.
+	Hint PageStats
+}
+
+// PageStats describe one complete read of an application's users.
+type PageStats struct {
+	TotalCount int // total_count as last reported
+	PageCap    int // the server's cap on count, when a short page revealed it; 0 when none seen
+	Requests   int // GetUsers pages requested (not counting retries)
+}
+
+// GetAllUsers reads every user of one application: ordered by user_id, with
+// skills and queues, advancing by the records each page actually returned,
+// until total_count is reached or a page comes back empty, deduplicated by
+// user_id. After the first page (or straight away, given a Hint) pages are
+// fetched concurrently within opts.Concurrency. If any page fails for good
+// the whole read fails and no users are returned: a half-read application
+// must never pass for a whole one.
+func (c *Client) GetAllUsers(ctx context.Context, app AppSelector, opts PageOptions) ([]User, PageStats, error) {
+	if (app.ID != 0) == (app.Name != "") {
+		return nil, PageStats{}, ErrApplicationSelector
+	}
+	if opts.PageSize <= 0 {
+		opts.PageSize = DefaultPageSize
+	}
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = DefaultPageConcurrency
+	}
+	if opts.MaxUsers <= 0 {
+		opts.MaxUsers = DefaultMaxUsers
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+
+	p := &pager{
+		c:      c,
+		ctx:    ctx,
+		cancel: cancel,
+		app:    app,
+		opts:   opts,
+		sem:    make(chan struct{}, opts.Concurrency),
+		users:  make(map[int64]User),
+		step:   opts.PageSize,
+	}
+	if h := opts.Hint; h.TotalCount > 0 {
+		if h.PageCap > 0 && h.PageCap < p.step {
+			p.step, p.cap = h.PageCap, h.PageCap
+		}
+		p.mu.Lock()
+		p.total = h.TotalCount
+		p.planLocked(0, h.TotalCount)
+		p.mu.Unlock()
+	} else {
+		p.mu.Lock()
+		p.spawnLocked(0, opts.PageSize)
+		p.mu.Unlock()
+	}
+	p.wg.Wait()
+
+	if p.err != nil {
+		return nil, PageStats{}, p.err
+	}
+	out := make([]User, 0, len(p.users))
+	for _, u := range p.users {
+		out = append(out, u)
+	}
+	slices.SortFunc(out, func(a, b User) int { return cmpInt64(a.UserID, b.UserID) })
+	return out, PageStats{TotalCount: p.total, PageCap: p.cap, Requests: p.requests}, nil
+}
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// pager is the state of one GetAllUsers call.
+type pager struct {
+	c      *Client
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	app    AppSelector
+	opts   PageOptions
+	sem    chan struct{}
+	wg     sync.WaitGroup
+
+	mu       sync.Mutex
+	users    map[int64]User
+	total    int // latest total_count
+	planned  int // offsets below this are covered by a scheduled range
+	step     int // records per request: the page size, or the server's cap
+	cap      int
+	requests int
+	err      error
+}
+
+// planLocked schedules ranges of step records covering [from, to).
+func (p *pager) planLocked(from, to int) {
+	for off := from; off < to; off += p.step {
+		p.spawnLocked(off, min(p.step, to-off))
+	}
+}
+
+// spawnLocked starts fetching n records at offset off.
+func (p *pager) spawnLocked(off, n int) {
+	if end := off + n; end > p.planned {
+		p.planned = end
+	}
+	p.wg.Add(1)
+	go p.fetch(off, n)
+}
+
+func (p *pager) fail(err error) {
+	p.mu.Lock()
+	if p.err == nil {
+		p.err = err
+	}
+	p.mu.Unlock()
+	p.cancel(err)
+}
+
+func (p *pager) fetch(off, n int) {
+	defer p.wg.Done()
+	select {
+	case p.sem <- struct{}{}:
+	case <-p.ctx.Done():
+		p.fail(context.Cause(p.ctx))
+		return
+	}
+	params := GetUsersParams{
+		OrderBy:    "user_id",
+		WithSkills: true,
+		WithQueues: true,
+		Count:      n,
+		Offset:     off,
+	}
+	if p.app.ID != 0 {
+		params.ApplicationID = p.app.ID
+	} else {
+		params.ApplicationName = p.app.Name
+	}
+	p.mu.Lock()
+	p.requests++
+	p.mu.Unlock()
+	resp, err := p.c.GetUsers(p.ctx, params)
+	<-p.sem
+	if err != nil {
+		p.fail(fmt.Errorf("application %s: users at offset %d: %w", p.app, off, err))
+		return
+	}
+
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.err != nil {
+		return
+	}
+	total := int(resp.TotalCount)
+	if total < 0 || total > p.opts.MaxUsers {
+		p.err = fmt.Errorf("application %s: total_count %d is outside 0..%d", p.app, resp.TotalCount, p.opts.MaxUsers)
+		p.cancel(p.err)
+		return
+	}
+	p.total = total
+	for _, u := range resp.Result {
+		if _, dup := p.users[u.UserID]; !dup {
+			p.users[u.UserID] = u
+		}
+	}
+	got := len(resp.Result)
+	if got == 0 {
+		return // an empty page ends this range, whatever total_count says
+	}
+	if got < n && off+got < total {
+		// A short page before the end: the server caps count. Plan with the
+		// cap from now on, and fetch the rest of this range.
+		if p.cap == 0 || got < p.cap {
+			p.cap = got
+		}
+		p.step = min(p.step, p.cap)
+		for rest := off + got; rest < off+n && rest < total; rest += p.step {
+			p.spawnLocked(rest, min(p.step, off+n-rest))
+		}
+	}
+	if p.planned < total {
+		// total_count grew, or this was page 1: plan what it reveals.
+		p.planLocked(p.planned, total)
+	}
+}

@@ -1,0 +1,127 @@
+package voxapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"time"
+)
+
+// The documented ACD v1 operator statuses (API-NOTES.md). The API may return
+// others; callers must not fail on an unknown one.
+const (
+	StatusOffline      = "OFFLINE"
+	StatusOnline       = "ONLINE"
+	StatusReady        = "READY"
+	StatusBanned       = "BANNED"
+	StatusInService    = "IN_SERVICE"
+	StatusAfterService = "AFTER_SERVICE"
+	StatusTimeout      = "TIMEOUT"
+	StatusDND          = "DND"
+)
+
+// Statuses lists the documented statuses in a fixed order.
+var Statuses = []string{
+	StatusOffline, StatusOnline, StatusReady, StatusBanned,
+	StatusInService, StatusAfterService, StatusTimeout, StatusDND,
+}
+
+// User is one UserInfoType record of GetUsers, field for field as the
+// reference page gives it. Fields that may be absent are pointers or have a
+// zero value that means "not returned".
+type User struct {
+	UserID           int64    `json:"user_id"`
+	UserName         string   `json:"user_name"`
+	UserDisplayName  string   `json:"user_display_name"`
+	UserActive       bool     `json:"user_active"`
+	ParentAccounting bool     `json:"parent_accounting"`
+	LiveBalance      *float64 `json:"live_balance,omitempty"`
+	Balance          *float64 `json:"balance,omitempty"`
+	FixedBalance     *float64 `json:"fixed_balance,omitempty"`
+	UserCustomData   *string  `json:"user_custom_data,omitempty"`
+	// Applications, Skills and ACDQueues are nil when the API did not return
+	// them (skills and queues need with_skills / with_queues).
+	Applications        []Application      `json:"applications,omitempty"`
+	Skills              []Skill            `json:"skills,omitempty"`
+	ACDQueues           []ACDQueueOperator `json:"acd_queues,omitempty"`
+	ACDStatus           string             `json:"acd_status,omitempty"` // "" when absent
+	ACDStatusChangeTime Timestamp          `json:"acd_status_change_time"`
+	Created             Timestamp          `json:"created"`
+	Modified            Timestamp          `json:"modified"`
+	Frozen              *bool              `json:"frozen,omitempty"`
+}
+
+// Application is an ApplicationInfoType record.
+type Application struct {
+	ApplicationID       int64     `json:"application_id"`
+	ApplicationName     string    `json:"application_name"`
+	Modified            Timestamp `json:"modified"`
+	SecureRecordStorage *bool     `json:"secure_record_storage,omitempty"`
+}
+
+// Skill is a SkillInfoType record.
+type Skill struct {
+	SkillID   int64  `json:"skill_id"`
+	SkillName string `json:"skill_name"`
+}
+
+// ACDQueueOperator is an element of a user's acd_queues.
+type ACDQueueOperator struct {
+	ACDQueueID   int64  `json:"acd_queue_id"`
+	ACDQueueName string `json:"acd_queue_name"`
+	AutoLink     *bool  `json:"auto_link,omitempty"`
+}
+
+// GetUsersResponse is one page of GetUsers.
+type GetUsersResponse struct {
+	Result     []User `json:"result"`
+	TotalCount int64  `json:"total_count"`
+	Count      int64  `json:"count"`
+}
+
+// TimeLayout is the API's timestamp format: UTC without a zone marker.
+const TimeLayout = "2006-01-02 15:04:05"
+
+// Timestamp is an API timestamp ("YYYY-MM-DD HH:mm:ss", UTC). The API
+// returns "" for unknown times, and a field may be null or absent; all three
+// leave Valid false. A malformed value also leaves Valid false instead of
+// failing the whole page: one odd record must not hide every operator.
+type Timestamp struct {
+	Time  time.Time
+	Valid bool
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (t *Timestamp) UnmarshalJSON(data []byte) error {
+	*t = Timestamp{}
+	data = bytes.TrimSpace(data)
+	if len(data) < 2 || data[0] != '"' {
+		return nil // null, a number, anything else: unknown
+	}
+	var s string
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil
+	}
+	*t, _ = ParseTimestamp(s)
+	return nil
+}
+
+// MarshalJSON writes the API's format, or "" when unknown.
+func (t Timestamp) MarshalJSON() ([]byte, error) {
+	if !t.Valid {
+		return []byte(`""`), nil
+	}
+	return []byte(`"` + t.Time.UTC().Format(TimeLayout) + `"`), nil
+}
+
+// ParseTimestamp parses the API's timestamp format as UTC. It reports false
+// for "" and for malformed input.
+func ParseTimestamp(s string) (Timestamp, bool) {
+	if s == "" {
+		return Timestamp{}, false
+	}
+	tm, err := time.ParseInLocation(TimeLayout, s, time.UTC)
+	if err != nil {
+		return Timestamp{}, false
+	}
+	return Timestamp{Time: tm, Valid: true}, true
+}
