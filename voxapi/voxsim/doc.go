@@ -1,0 +1,18 @@
+// Package voxsim is a simulated Voximplant Management API.
+//
+// It exists so that every test, benchmark and the exporter's --demo mode talk
+// to one faithful peer instead of each mocking the API in its own way. It
+// follows the reference page and API notes in shared/voximplant: JWT
+// verification with the real error codes, GetUsers with every documented
+// parameter, and the error envelope the service really sends.
+//
+// voxsim deliberately does not import the client package voxapi nor share its
+// types. Its JSON is built from its own types, so a wrong field name or type
+// in the client fails a test instead of being mirrored here.
+//
+// A Server is an http.Handler; Start runs one on a loopback listener, like
+// httptest. Tests steer it with Inject (faults), SetAccount/UpdateUsers
+// (state), and read back what it served with Stats and Requests. Generate and
+// Evolve build and animate a realistic contact centre for demos and
+// benchmarks.
+package voxsim

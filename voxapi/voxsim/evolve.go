@@ -1,0 +1,4 @@
+package voxsim
+
+// evolver holds the animation state of the account (see Evolve).
+type evolver struct{}

@@ -1,0 +1,516 @@
+package voxsim
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"log/slog"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Config configures a simulated account and its API.
+type Config struct {
+	// Credentials is the account's service-account key: tokens are verified
+	// with its public key, KeyID and AccountID. Without it every request
+	// fails authentication.
+	Credentials *Credentials
+	// ExtraAccounts are child account ids the key may act on by putting
+	// them in iss.
+	ExtraAccounts []int64
+	// Account is the initial state. Its ID is informational; auth uses
+	// Credentials.AccountID.
+	Account Account
+	// MaxCount caps GetUsers' count server-side, as the real service may
+	// return fewer records than asked. 0 means no cap.
+	MaxCount int
+	// Latency is added before every answer, to simulate the round trip. It
+	// ends early when the client gives up or the server closes.
+	Latency time.Duration
+	// Now is the server's clock (token times, RunEvolution); default
+	// time.Now. Skew tests set it apart from the client's clock.
+	Now func() time.Time
+	// MaxSkew is how far in the future iat may be before 455; default
+	// DefaultMaxSkew.
+	MaxSkew time.Duration
+	// Seed drives Evolve's randomness; the same seed, initial account and
+	// sequence of Evolve times give the same states. Default 1.
+	Seed int64
+	// Logger receives one debug line per request; default discards.
+	Logger *slog.Logger
+}
+
+// DefaultMaxSkew is the iat tolerance when Config.MaxSkew is zero. The real
+// tolerance is undocumented but small; the official clients back-date iat
+// by 5 s, which this accepts.
+const DefaultMaxSkew = 5 * time.Second
+
+// closeWait bounds how long Close waits for handlers. Every wait in a
+// handler also watches the close signal, so this is only a backstop.
+const closeWait = 5 * time.Second
+
+// maxBodyBytes bounds a request body; real parameters are tiny.
+const maxBodyBytes = 1 << 20
+
+// methodFunc answers one API method. It returns the whole JSON body
+// (marshalled by the caller) or an API error.
+type methodFunc func(s *Server, p *paramReader) (any, *apiError)
+
+// methods is the routing table, by case-sensitive method name. GetACDState
+// will be added here.
+var methods = map[string]methodFunc{
+	"GetUsers": (*Server).getUsers,
+}
+
+// Server is the simulated Management API. It is an http.Handler; Start
+// serves it on loopback.
+type Server struct {
+	cfg Config
+	log *slog.Logger
+
+	mu   sync.Mutex // guards acct and evo
+	acct Account
+	evo  *evolver
+
+	faults faultQueue
+	stats  statsRecorder
+	track  tracker
+
+	done      chan struct{} // closed by Close: wakes every waiting handler
+	closeOnce sync.Once
+	httpSrv   *http.Server
+	served    chan struct{} // closed when httpSrv.Serve returns
+	url       string
+}
+
+// NewServer returns a Server for cfg without listening; use it as an
+// http.Handler (URL is then "") or call Start instead.
+func NewServer(cfg Config) *Server {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.MaxSkew == 0 {
+		cfg.MaxSkew = DefaultMaxSkew
+	}
+	if cfg.Seed == 0 {
+		cfg.Seed = 1
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{
+		cfg:  cfg,
+		log:  logger,
+		acct: cfg.Account.clone(),
+		done: make(chan struct{}),
+	}
+	s.stats.reset()
+	return s
+}
+
+// Start serves a new Server on 127.0.0.1 with an ephemeral port, like
+// httptest.NewServer. Close it when done.
+func Start(cfg Config) (*Server, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("voxsim: listen on loopback: %w", err)
+	}
+	s := NewServer(cfg)
+	s.httpSrv = &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+	}
+	s.served = make(chan struct{})
+	s.url = "http://" + ln.Addr().String() + "/platform_api/"
+	go func() {
+		defer close(s.served)
+		_ = s.httpSrv.Serve(ln) // returns ErrServerClosed on Close
+	}()
+	return s, nil
+}
+
+// URL is the base URL, ending in "/platform_api/", to which a client
+// appends the method name. It is "" for a Server made by NewServer.
+func (s *Server) URL() string { return s.url }
+
+// Close stops the listener, drops open connections, releases hung and
+// delayed handlers and stops evolution. It waits for them, but never longer
+// than a few seconds, so a misbehaving handler cannot wedge a test. Safe to
+// call more than once.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() {
+		close(s.done)
+		if s.httpSrv != nil {
+			_ = s.httpSrv.Close()
+			<-s.served
+		}
+		if !s.track.closeAndWait(closeWait) {
+			s.log.Warn("voxsim: handlers still running after close", "wait", closeWait)
+		}
+	})
+}
+
+// now is the server clock.
+func (s *Server) now() time.Time { return s.cfg.Now() }
+
+// SetAccount replaces the whole account state.
+func (s *Server) SetAccount(a Account) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.acct = a.clone()
+	s.evo = nil // new population: evolution restarts from the new state
+}
+
+// Account returns a deep copy of the current account state.
+func (s *Server) Account() Account {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.acct.clone()
+}
+
+// UpdateUsers lets a test mutate the users atomically (add, remove, rename
+// between pages). fn gets the live slice under the server's lock and must
+// not retain it; the slice it returns becomes the new user list.
+func (s *Server) UpdateUsers(fn func(users []User) []User) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.acct.Users = cloneUsers(fn(s.acct.Users))
+}
+
+// response is a complete answer, built before anything is written so that
+// faults can truncate or replace it.
+type response struct {
+	status      int
+	contentType string
+	header      http.Header
+	body        []byte
+}
+
+const jsonType = "application/json; charset=utf-8"
+
+func jsonResponse(body []byte) response {
+	return response{status: http.StatusOK, contentType: jsonType, body: body}
+}
+
+// errorResponse is the API's error envelope, which comes with HTTP 200.
+func errorResponse(e *apiError) response { return jsonResponse(e.envelope(true)) }
+
+// ServeHTTP routes POST .../platform_api/<Method>.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.track.enter(false) {
+		http.Error(w, "voxsim: server closed", http.StatusServiceUnavailable)
+		return
+	}
+	defer s.track.leave(false)
+
+	req := s.readRequest(w, r)
+	s.stats.record(req)
+
+	method, routed := apiMethod(r.URL.Path)
+	switch {
+	case !routed:
+		http.NotFound(w, r)
+		return
+	case r.Method != http.MethodPost:
+		// The API is POST only.
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "405 method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+
+	f := s.faults.take(req)
+	if f != nil {
+		s.stats.fault()
+	}
+	delay := s.cfg.Latency
+	if f != nil {
+		delay += f.Latency
+	}
+	if !s.sleep(r.Context(), delay) {
+		s.abandon(w, r)
+		return
+	}
+	if f != nil && f.Hang {
+		s.hang(w, r)
+		return
+	}
+
+	var resp response
+	switch {
+	case f != nil && f.replacesAnswer():
+		resp = f.response()
+	case req.parseErr != nil:
+		resp = errorResponse(req.parseErr)
+	default:
+		resp = s.answer(r, method, req)
+	}
+	s.log.Debug("voxsim request", "method", method, "status", resp.status, "fault", f != nil)
+	if f != nil && f.ResetMidBody {
+		resetMidBody(w, resp)
+		return
+	}
+	writeResponse(w, resp)
+}
+
+// apiMethod extracts <Method> from .../platform_api/<Method>.
+func apiMethod(path string) (string, bool) {
+	const marker = "/platform_api/"
+	i := strings.LastIndex(path, marker)
+	if i < 0 {
+		return "", false
+	}
+	m := path[i+len(marker):]
+	return m, !strings.Contains(m, "/")
+}
+
+// answer authenticates and dispatches a request that no fault replaced.
+// An unknown method is reported before authentication: the Ruby client
+// treats 103 as "no such method", and it is the more useful error.
+func (s *Server) answer(r *http.Request, method string, req *Request) response {
+	fn, ok := methods[method]
+	if !ok {
+		return errorResponse(errorf(CodeUnknownMethod, "Unknown method '%s'", method))
+	}
+	if err := s.authenticate(req.Token); err != nil {
+		s.stats.authFailure()
+		return errorResponse(err)
+	}
+	body, apiErr := fn(s, &paramReader{v: req.Params})
+	if apiErr != nil {
+		return errorResponse(apiErr)
+	}
+	return jsonResponse(mustJSON(body))
+}
+
+func writeResponse(w http.ResponseWriter, resp response) {
+	for k, vs := range resp.header {
+		w.Header()[k] = vs
+	}
+	if resp.contentType != "" {
+		w.Header().Set("Content-Type", resp.contentType)
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(resp.body)))
+	w.WriteHeader(resp.status)
+	_, _ = w.Write(resp.body)
+}
+
+// readRequest records what the client sent. Parameters come from the query
+// string, an urlencoded body or a multipart body, as the API accepts all
+// three; a body that cannot be parsed is kept as parseErr (code 101).
+func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) *Request {
+	method, _ := apiMethod(r.URL.Path)
+	req := &Request{
+		Method:      method,
+		HTTPMethod:  r.Method,
+		Query:       r.URL.Query(),
+		ContentType: r.Header.Get("Content-Type"),
+		UserAgent:   r.UserAgent(),
+		Time:        s.now(),
+	}
+	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		req.Token = strings.TrimSpace(tok)
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+	var err error
+	if mt, _, _ := mime.ParseMediaType(req.ContentType); mt == "multipart/form-data" {
+		err = r.ParseMultipartForm(maxBodyBytes)
+	} else {
+		err = r.ParseForm()
+	}
+	if err != nil {
+		req.parseErr = errorf(CodeInvalidArgument, "Invalid request body: %v", err)
+	}
+	if r.Form == nil {
+		r.Form = url.Values{}
+	}
+	req.Params = r.Form
+	p := paramReader{v: r.Form}
+	req.Offset = intOr(p.str("offset"), 0)
+	req.Count = intOr(p.str("count"), 20)
+	return req
+}
+
+// intOr parses s, giving def when absent and -1 when unparsable so a test
+// can see the client sent garbage.
+func intOr(s string, def int) int {
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// sleep waits d, or less if the client gives up or the server closes; it
+// reports whether the full delay passed.
+func (s *Server) sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+	case <-s.done:
+	}
+	return false
+}
+
+// hang blocks until the client's context is done or the server closes.
+func (s *Server) hang(w http.ResponseWriter, r *http.Request) {
+	select {
+	case <-r.Context().Done():
+	case <-s.done:
+	}
+	s.abandon(w, r)
+}
+
+// abandon drops the connection without an answer, as a server that died
+// mid-request would. Without a hijackable connection (a ResponseRecorder)
+// nothing is written and the recorder shows an empty 200.
+func (s *Server) abandon(w http.ResponseWriter, r *http.Request) {
+	if r.Context().Err() != nil {
+		return // the client is gone already
+	}
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			_ = conn.Close()
+		}
+	}
+}
+
+// resetMidBody announces the full body, sends half of it and closes the
+// connection, so the client sees an unexpected EOF while reading.
+func resetMidBody(w http.ResponseWriter, resp response) {
+	body := resp.body
+	if len(body) < 2 {
+		body = []byte(`{"result":[]}`)
+	}
+	half := body[:len(body)/2]
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		// Declaring more than we write also makes net/http close the
+		// connection; a ResponseRecorder simply shows the truncated body.
+		w.Header().Set("Content-Type", resp.contentType)
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(resp.status)
+		_, _ = w.Write(half)
+		return
+	}
+	conn, buf, err := hj.Hijack()
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	writeRawHead(buf, resp, len(body))
+	_, _ = buf.Write(half)
+	_ = buf.Flush()
+}
+
+func writeRawHead(buf *bufio.ReadWriter, resp response, length int) {
+	fmt.Fprintf(buf.Writer, "HTTP/1.1 %d %s\r\n", resp.status, http.StatusText(resp.status))
+	if resp.contentType != "" {
+		fmt.Fprintf(buf.Writer, "Content-Type: %s\r\n", resp.contentType)
+	}
+	for k, vs := range resp.header {
+		for _, v := range vs {
+			fmt.Fprintf(buf.Writer, "%s: %s\r\n", k, v)
+		}
+	}
+	fmt.Fprintf(buf.Writer, "Content-Length: %d\r\nConnection: close\r\n\r\n", length)
+}
+
+// tracker counts running handlers and background loops so Close can wait
+// for them, and refuses new ones once closed. Background loops do not count
+// towards the in-flight request figures.
+type tracker struct {
+	mu          sync.Mutex
+	requests    int
+	background  int
+	maxInFlight int
+	closed      bool
+	idle        chan struct{} // made by closeAndWait, closed when all is done
+}
+
+// enter registers a request (or, with background, a loop); false means the
+// server is closed.
+func (t *tracker) enter(background bool) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		return false
+	}
+	if background {
+		t.background++
+	} else {
+		t.requests++
+		t.maxInFlight = max(t.maxInFlight, t.requests)
+	}
+	return true
+}
+
+func (t *tracker) leave(background bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if background {
+		t.background--
+	} else {
+		t.requests--
+	}
+	t.signalIdle()
+}
+
+// signalIdle closes idle once closed and nothing runs; t.mu must be held.
+func (t *tracker) signalIdle() {
+	if t.idle == nil || t.requests+t.background > 0 {
+		return
+	}
+	select {
+	case <-t.idle:
+	default:
+		close(t.idle)
+	}
+}
+
+func (t *tracker) inFlight() (now, maxSeen int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.requests, t.maxInFlight
+}
+
+func (t *tracker) resetMax() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.maxInFlight = t.requests
+}
+
+// closeAndWait refuses new work and waits up to d for running work to
+// finish; it reports whether everything finished.
+func (t *tracker) closeAndWait(d time.Duration) bool {
+	t.mu.Lock()
+	t.closed = true
+	t.idle = make(chan struct{})
+	t.signalIdle()
+	idle := t.idle
+	t.mu.Unlock()
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-idle:
+		return true
+	case <-timer.C:
+		return false
+	}
+}
