@@ -39,6 +39,10 @@ type PageOptions struct {
 	Concurrency int // pages in flight at once; default DefaultPageConcurrency
 	MaxUsers    int // largest total_count accepted; default DefaultMaxUsers
 
+	// Limiter, when set, bounds pages in flight across several calls that
+	// share it (one per watched application) instead of per call.
+	Limiter chan struct{}
+
 	// Hint, when it has a TotalCount, lets GetAllUsers request every
 	// expected page at once instead of reading page 1 first: pass the
 	// PageStats of the previous successful read of the same application.
@@ -72,6 +76,9 @@ func (c *Client) GetAllUsers(ctx context.Context, app AppSelector, opts PageOpti
 	if opts.MaxUsers <= 0 {
 		opts.MaxUsers = DefaultMaxUsers
 	}
+	if opts.Limiter == nil {
+		opts.Limiter = make(chan struct{}, opts.Concurrency)
+	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 
@@ -81,7 +88,7 @@ func (c *Client) GetAllUsers(ctx context.Context, app AppSelector, opts PageOpti
 		cancel: cancel,
 		app:    app,
 		opts:   opts,
-		sem:    make(chan struct{}, opts.Concurrency),
+		sem:    opts.Limiter,
 		users:  make(map[int64]User),
 		step:   opts.PageSize,
 	}
