@@ -1,0 +1,145 @@
+package collector
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
+)
+
+// Options select what the collector emits.
+type Options struct {
+	// Users enables the per-user families (one series or more per user).
+	Users bool
+}
+
+// Exporter serves metrics from a Source. It holds no metric state: every
+// scrape builds its const metrics afresh from a snapshot.
+type Exporter struct {
+	src  *Source
+	opts Options
+}
+
+// NewExporter builds an Exporter over src.
+func NewExporter(src *Source, opts Options) *Exporter {
+	return &Exporter{src: src, opts: opts}
+}
+
+// Collector returns a prometheus.Collector bound to one scrape's context,
+// for a registry built per request: the scrape's deadline bounds the API
+// pass it waits for.
+func (e *Exporter) Collector(ctx context.Context) prometheus.Collector {
+	return &scrape{ctx: ctx, e: e}
+}
+
+type scrape struct {
+	ctx context.Context
+	e   *Exporter
+}
+
+// Describe implements prometheus.Collector.
+func (s *scrape) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{upDesc, scrapeDurationDesc, snapshotTimestampDesc,
+		operatorsDesc, skillOperatorsDesc, queueOperatorsDesc, oldestChangeDesc} {
+		ch <- d
+	}
+	if s.e.opts.Users {
+		for _, d := range []*prometheus.Desc{userInfoDesc, userStatusDesc, userStatusChangeDesc,
+			userLiveBalanceDesc, userFixedBalanceDesc, userActiveDesc} {
+			ch <- d
+		}
+	}
+}
+
+// Collect implements prometheus.Collector.
+func (s *scrape) Collect(ch chan<- prometheus.Metric) {
+	snap := s.e.src.Snapshot(s.ctx)
+	ch <- prometheus.MustNewConstMetric(scrapeDurationDesc, prometheus.GaugeValue, snap.Duration.Seconds())
+	if snap.Err != nil {
+		ch <- prometheus.MustNewConstMetric(upDesc, prometheus.GaugeValue, 0)
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(upDesc, prometheus.GaugeValue, 1)
+	ch <- prometheus.MustNewConstMetric(snapshotTimestampDesc, prometheus.GaugeValue, unixSeconds(snap.FetchedAt))
+
+	for _, au := range snap.Apps {
+		collectAggregate(ch, aggregate(au.App.String(), au.Users))
+	}
+	if s.e.opts.Users {
+		collectUsers(ch, snap.Apps)
+	}
+}
+
+func collectAggregate(ch chan<- prometheus.Metric, a *appAggregate) {
+	for st, n := range a.counts {
+		ch <- prometheus.MustNewConstMetric(operatorsDesc, prometheus.GaugeValue, float64(n), a.app, st)
+	}
+	for _, g := range a.skills {
+		id := strconv.FormatInt(g.id, 10)
+		for st, n := range g.counts {
+			ch <- prometheus.MustNewConstMetric(skillOperatorsDesc, prometheus.GaugeValue, float64(n), a.app, id, g.name, st)
+		}
+	}
+	for _, g := range a.queues {
+		id := strconv.FormatInt(g.id, 10)
+		for st, n := range g.counts {
+			ch <- prometheus.MustNewConstMetric(queueOperatorsDesc, prometheus.GaugeValue, float64(n), a.app, id, g.name, st)
+		}
+	}
+	for st, t := range a.oldest {
+		ch <- prometheus.MustNewConstMetric(oldestChangeDesc, prometheus.GaugeValue, unixSeconds(t), a.app, st)
+	}
+}
+
+// collectUsers emits the per-user families once per user, however many
+// watched applications returned the user.
+func collectUsers(ch chan<- prometheus.Metric, apps []AppUsers) {
+	seen := map[int64]bool{}
+	for _, au := range apps {
+		for i := range au.Users {
+			u := &au.Users[i]
+			if seen[u.UserID] {
+				continue
+			}
+			seen[u.UserID] = true
+			id := strconv.FormatInt(u.UserID, 10)
+			ch <- prometheus.MustNewConstMetric(userInfoDesc, prometheus.GaugeValue, 1,
+				id, u.UserName, u.UserDisplayName, strconv.FormatBool(u.ParentAccounting))
+			st := userStatus(u)
+			for _, doc := range voxapi.Statuses {
+				ch <- prometheus.MustNewConstMetric(userStatusDesc, prometheus.GaugeValue, boolFloat(doc == st), id, u.UserName, doc)
+			}
+			if !isDocumented(st) {
+				ch <- prometheus.MustNewConstMetric(userStatusDesc, prometheus.GaugeValue, 1, id, u.UserName, st)
+			}
+			if u.ACDStatusChangeTime.Valid {
+				ch <- prometheus.MustNewConstMetric(userStatusChangeDesc, prometheus.GaugeValue, unixSeconds(u.ACDStatusChangeTime.Time), id, u.UserName)
+			}
+			if u.LiveBalance != nil {
+				ch <- prometheus.MustNewConstMetric(userLiveBalanceDesc, prometheus.GaugeValue, *u.LiveBalance, id, u.UserName)
+			}
+			if u.FixedBalance != nil {
+				ch <- prometheus.MustNewConstMetric(userFixedBalanceDesc, prometheus.GaugeValue, *u.FixedBalance, id, u.UserName)
+			}
+			ch <- prometheus.MustNewConstMetric(userActiveDesc, prometheus.GaugeValue, boolFloat(u.UserActive), id, u.UserName)
+		}
+	}
+}
+
+func isDocumented(status string) bool {
+	for _, s := range voxapi.Statuses {
+		if s == status {
+			return true
+		}
+	}
+	return false
+}
+
+func boolFloat(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,209 @@
+package collector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
+)
+
+// UserFetcher reads every user of one application; *voxapi.Client is one.
+type UserFetcher interface {
+	GetAllUsers(ctx context.Context, app voxapi.AppSelector, opts voxapi.PageOptions) ([]voxapi.User, voxapi.PageStats, error)
+}
+
+// AppUsers are the users one watched application returned.
+type AppUsers struct {
+	App   voxapi.AppSelector
+	Users []voxapi.User
+}
+
+// Snapshot is one complete read of every watched application. A snapshot
+// with Err set holds no users: a half-read account is never published.
+type Snapshot struct {
+	Apps      []AppUsers
+	FetchedAt time.Time     // when the pass started
+	Duration  time.Duration // how long the pass took
+	Err       error
+}
+
+// SourceOptions configure a Source.
+type SourceOptions struct {
+	Apps            []voxapi.AppSelector
+	PageSize        int
+	PageConcurrency int // pages in flight at once, across all applications
+	// CacheTTL lets scrapes within this long of a successful pass reuse it.
+	CacheTTL time.Duration
+	Logger   *slog.Logger
+	Now      func() time.Time
+}
+
+// Source hands out snapshots. Scrapes that arrive while a pass is running
+// share it rather than starting their own (an HA pair of Prometheus servers
+// costs one pass), and a scraper that gives up leaves the pass running for
+// the others. It remembers each application's last total_count and page cap,
+// so that the next pass can request every expected page at once.
+type Source struct {
+	fetch UserFetcher
+	opts  SourceOptions
+	log   *slog.Logger
+	now   func() time.Time
+
+	mu       sync.Mutex
+	inflight *pass
+	last     *Snapshot // last successful snapshot, for the cache
+	hints    map[string]voxapi.PageStats
+}
+
+// pass is one run over every application; done closes when snap is set.
+type pass struct {
+	done    chan struct{}
+	snap    *Snapshot
+	cancel  context.CancelCauseFunc
+	waiters int // scrapes waiting for it; guarded by Source.mu
+}
+
+// NewSource builds a Source over fetch.
+func NewSource(fetch UserFetcher, opts SourceOptions) *Source {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.PageConcurrency <= 0 {
+		opts.PageConcurrency = voxapi.DefaultPageConcurrency
+	}
+	return &Source{fetch: fetch, opts: opts, log: opts.Logger, now: opts.Now, hints: map[string]voxapi.PageStats{}}
+}
+
+// Snapshot returns a fresh enough snapshot: the cached one within the TTL,
+// the pass already running, or a new pass. ctx bounds only this caller's
+// wait: the pass runs for as long as any scrape still waits for it, so a
+// scraper whose deadline runs out gets its error without cancelling the
+// pass for the others, and a pass nobody waits for any more is cancelled.
+func (s *Source) Snapshot(ctx context.Context) *Snapshot {
+	s.mu.Lock()
+	if s.last != nil && s.opts.CacheTTL > 0 && s.now().Sub(s.last.FetchedAt) < s.opts.CacheTTL {
+		snap := s.last
+		s.mu.Unlock()
+		return snap
+	}
+	p := s.inflight
+	if p == nil {
+		passCtx, cancel := context.WithCancelCause(context.Background())
+		p = &pass{done: make(chan struct{}), cancel: cancel}
+		s.inflight = p
+		go func() {
+			defer cancel(nil)
+			snap := s.run(passCtx)
+			s.mu.Lock()
+			p.snap = snap
+			s.inflight = nil
+			if snap.Err == nil {
+				s.last = snap
+			}
+			s.mu.Unlock()
+			close(p.done)
+		}()
+	}
+	p.waiters++
+	s.mu.Unlock()
+
+	select {
+	case <-p.done:
+		return p.snap
+	case <-ctx.Done():
+		s.mu.Lock()
+		p.waiters--
+		if p.waiters == 0 {
+			p.cancel(errors.New("every scrape waiting for the pass gave up"))
+		}
+		s.mu.Unlock()
+		return &Snapshot{FetchedAt: s.now(), Err: fmt.Errorf("scrape gave up waiting for the Voximplant API: %w", context.Cause(ctx))}
+	}
+}
+
+// run reads every application concurrently; the first failure cancels the
+// rest and fails the snapshot.
+func (s *Source) run(ctx context.Context) *Snapshot {
+	start := s.now()
+	snap := &Snapshot{FetchedAt: start, Apps: make([]AppUsers, len(s.opts.Apps))}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+
+	limiter := make(chan struct{}, s.opts.PageConcurrency)
+	errs := make([]error, len(s.opts.Apps))
+	stats := make([]voxapi.PageStats, len(s.opts.Apps))
+	var wg sync.WaitGroup
+	for i, app := range s.opts.Apps {
+		s.mu.Lock()
+		hint := s.hints[app.String()]
+		s.mu.Unlock()
+		wg.Go(func() {
+			users, st, err := s.fetch.GetAllUsers(ctx, app, voxapi.PageOptions{
+				PageSize:    s.opts.PageSize,
+				Concurrency: s.opts.PageConcurrency,
+				Limiter:     limiter,
+				Hint:        hint,
+			})
+			if err != nil {
+				errs[i] = err
+				cancel(err)
+				return
+			}
+			snap.Apps[i] = AppUsers{App: app, Users: users}
+			stats[i] = st
+		})
+	}
+	wg.Wait()
+	snap.Duration = s.now().Sub(start)
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := firstCause(errs); err != nil {
+		logFailure(s.log, err)
+		// A scrape after a failure reads page 1 first again.
+		clear(s.hints)
+		snap.Apps, snap.Err = nil, err
+		return snap
+	}
+	for i, app := range s.opts.Apps {
+		s.hints[app.String()] = stats[i]
+	}
+	return snap
+}
+
+// firstCause prefers a real error to the cancellations it caused in the
+// other applications' reads.
+func firstCause(errs []error) error {
+	var fallback error
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		if !errors.Is(err, context.Canceled) {
+			return err
+		}
+		if fallback == nil {
+			fallback = err
+		}
+	}
+	return fallback
+}
+
+// logFailure logs a failed pass once, with the API code and what to do
+// about it when the API gave one.
+func logFailure(log *slog.Logger, err error) {
+	var ae *voxapi.APIError
+	if errors.As(err, &ae) {
+		log.Error("reading Voximplant users failed; serving voximplant_up 0",
+			"method", ae.Method, "http_status", ae.HTTPStatus, "code", ae.Code, "hint", ae.Hint(), "err", err)
+		return
+	}
+	log.Error("reading Voximplant users failed; serving voximplant_up 0", "err", err)
+}
