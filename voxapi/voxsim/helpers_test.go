@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -168,3 +169,9 @@ func vals(kv ...string) url.Values {
 	}
 	return v
 }
+
+// atomicTime is a settable clock safe for concurrent reads.
+type atomicTime struct{ v atomic.Int64 }
+
+func (a *atomicTime) set(t time.Time) { a.v.Store(t.UnixNano()) }
+func (a *atomicTime) get() time.Time  { return time.Unix(0, a.v.Load()).UTC() }
