@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/voximplant-exporter/voximplant_exporter/voxapi/voxsim"
+)
+
+// demoAPI is the simulated contact centre that --demo serves. The exporter
+// reaches it through the production client over real loopback HTTP, signing
+// real JWTs with a freshly generated key.
+type demoAPI struct {
+	srv             *voxsim.Server
+	credentialsJSON []byte
+}
+
+// demoEvolveEvery is how often the demo's operators change status.
+const demoEvolveEvery = 2 * time.Second
+
+// startDemo starts the simulated API and points cfg at it: its URL, and
+// every generated application unless some were named on the command line.
+func startDemo(ctx context.Context, cfg *config, logger *slog.Logger) (*demoAPI, error) {
+	const accountID = 1000001
+	creds, err := voxsim.NewCredentials(accountID)
+	if err != nil {
+		return nil, fmt.Errorf("generate demo key: %w", err)
+	}
+	account := voxsim.Generate(voxsim.GenConfig{
+		Users:  cfg.demoUsers,
+		Apps:   2,
+		Skills: 5,
+		Queues: 4,
+		Seed:   time.Now().UnixNano(),
+		Now:    time.Now(),
+	})
+	srv, err := voxsim.Start(voxsim.Config{
+		Credentials: creds,
+		Account:     account,
+		MaxCount:    50, // like the real service, cap pages below what is asked
+		Latency:     20 * time.Millisecond,
+		Logger:      logger.With("component", "voxsim"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start simulated API: %w", err)
+	}
+	go srv.RunEvolution(ctx, demoEvolveEvery)
+
+	cfg.apiURL = srv.URL()
+	if len(cfg.appIDs) == 0 && len(cfg.appNames) == 0 {
+		for _, a := range account.Apps {
+			cfg.appIDs = append(cfg.appIDs, a.ID)
+		}
+	}
+	logger.Info("demo mode: serving a simulated contact centre",
+		"api_url", srv.URL(), "operators", len(account.Users), "applications", len(account.Apps))
+	return &demoAPI{srv: srv, credentialsJSON: creds.JSON()}, nil
+}
+
+// Close stops the simulated API.
+func (d *demoAPI) Close() { d.srv.Close() }
