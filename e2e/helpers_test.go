@@ -1,0 +1,319 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// requireTools reports whether a missing tool is a failure (CI) rather than
+// a skip.
+func requireTools() bool { return os.Getenv("REQUIRE_TOOLS") == "1" }
+
+// needTool returns the path of an external tool, or skips the test loudly
+// (fails it under REQUIRE_TOOLS=1) when the tool is not installed.
+func needTool(t *testing.T, name, pkg string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err == nil {
+		return p
+	}
+	msg := fmt.Sprintf("%s is not installed (Debian package %s); REQUIRE_TOOLS=1 turns this skip into a failure", name, pkg)
+	if requireTools() {
+		t.Fatal(msg)
+	}
+	fmt.Fprintf(os.Stderr, "\n*** SKIP %s: %s ***\n\n", t.Name(), msg)
+	t.Skip(msg)
+	return ""
+}
+
+// repoRoot is the module root: the parent of this package's directory.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
+		t.Fatalf("repository root %s has no go.mod: %v", root, err)
+	}
+	return root
+}
+
+// run runs a command to completion with a timeout and returns its combined
+// output, failing the test (with the output) when it exits non-zero.
+func run(t *testing.T, timeout time.Duration, dir string, name string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		t.Fatalf("%s %s: timed out after %s\n%s", name, strings.Join(args, " "), timeout, out)
+	}
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// freeAddr returns a loopback address with a port that was free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+// lockedBuffer collects a process's output for the failure report.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// process is a background process owned by one test.
+type process struct {
+	name string
+	cmd  *exec.Cmd
+	out  *lockedBuffer
+	done chan struct{}
+	err  error
+}
+
+// startProcess starts a long-running process. The test's cleanup stops it
+// (SIGTERM, then SIGKILL) and, if the test failed, logs its output.
+func startProcess(t *testing.T, name string, bin string, args ...string) *process {
+	t.Helper()
+	p := &process{name: name, out: &lockedBuffer{}, done: make(chan struct{})}
+	p.cmd = exec.Command(bin, args...)
+	p.cmd.Stdout = p.out
+	p.cmd.Stderr = p.out
+	if err := p.cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", name, err)
+	}
+	go func() {
+		p.err = p.cmd.Wait()
+		close(p.done)
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-p.done:
+		default:
+			_ = p.cmd.Process.Signal(syscall.SIGTERM)
+			select {
+			case <-p.done:
+			case <-time.After(5 * time.Second):
+				_ = p.cmd.Process.Kill()
+				<-p.done
+			}
+		}
+		if t.Failed() {
+			t.Logf("---- output of %s (%s) ----\n%s---- end of %s ----", name, strings.Join(p.cmd.Args, " "), tail(p.out.String(), 64<<10), name)
+		}
+	})
+	return p
+}
+
+// exited reports whether the process has ended, with its error.
+func (p *process) exited() (bool, error) {
+	select {
+	case <-p.done:
+		return true, p.err
+	default:
+		return false, nil
+	}
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return "...\n" + s[len(s)-n:]
+}
+
+// waitFor polls cond every interval until it returns true, the deadline
+// passes (fatal, with the last reason) or one of the processes exits.
+func waitFor(t *testing.T, what string, timeout time.Duration, procs []*process, cond func() (bool, string)) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	last := ""
+	for {
+		for _, p := range procs {
+			if done, err := p.exited(); done {
+				t.Fatalf("waiting for %s: %s exited early: %v", what, p.name, err)
+			}
+		}
+		ok, why := cond()
+		if ok {
+			return
+		}
+		last = why
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for %s: gave up after %s: %s", what, timeout, last)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+var httpClient = &http.Client{Timeout: 10 * time.Second}
+
+// httpGet returns the status and body of a GET.
+func httpGet(u string) (int, []byte, error) {
+	resp, err := httpClient.Get(u)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+	return resp.StatusCode, body, err
+}
+
+// promAPI talks to a Prometheus server's HTTP API.
+type promAPI struct{ base string }
+
+type apiResponse struct {
+	Status    string          `json:"status"`
+	Data      json.RawMessage `json:"data"`
+	ErrorType string          `json:"errorType"`
+	Error     string          `json:"error"`
+	Warnings  []string        `json:"warnings"`
+}
+
+// call performs a GET (params nil) or form POST against /api/v1/<path>.
+func (p promAPI) call(path string, params url.Values) (json.RawMessage, error) {
+	u := p.base + "/api/v1/" + path
+	var resp *http.Response
+	var err error
+	if params == nil {
+		resp, err = httpClient.Get(u)
+	} else {
+		resp, err = httpClient.PostForm(u, params)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+	if err != nil {
+		return nil, err
+	}
+	var r apiResponse
+	if err := json.Unmarshal(body, &r); err != nil {
+		return nil, fmt.Errorf("HTTP %d, undecodable answer %.200q: %v", resp.StatusCode, body, err)
+	}
+	if r.Status != "success" {
+		return nil, fmt.Errorf("HTTP %d: %s: %s", resp.StatusCode, r.ErrorType, r.Error)
+	}
+	return r.Data, nil
+}
+
+type sample struct {
+	Metric map[string]string `json:"metric"`
+	Value  [2]any            `json:"value"`
+	Values [][2]any          `json:"values"`
+}
+
+type queryData struct {
+	ResultType string          `json:"resultType"`
+	Result     json.RawMessage `json:"result"`
+}
+
+// query runs an instant query and returns its vector or matrix samples
+// (a scalar counts as one sample).
+func (p promAPI) query(expr string) ([]sample, error) {
+	raw, err := p.call("query", url.Values{"query": {expr}})
+	if err != nil {
+		return nil, err
+	}
+	return decodeResult(raw)
+}
+
+// queryRange runs a range query over the last window.
+func (p promAPI) queryRange(expr string, window, step time.Duration) ([]sample, error) {
+	now := time.Now()
+	raw, err := p.call("query_range", url.Values{
+		"query": {expr},
+		"start": {fmt.Sprint(now.Add(-window).Unix())},
+		"end":   {fmt.Sprint(now.Unix())},
+		"step":  {fmt.Sprint(step.Seconds())},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return decodeResult(raw)
+}
+
+func decodeResult(raw json.RawMessage) ([]sample, error) {
+	var d queryData
+	if err := json.Unmarshal(raw, &d); err != nil {
+		return nil, err
+	}
+	switch d.ResultType {
+	case "vector", "matrix":
+		var s []sample
+		err := json.Unmarshal(d.Result, &s)
+		return s, err
+	case "scalar", "string":
+		var v [2]any
+		if err := json.Unmarshal(d.Result, &v); err != nil {
+			return nil, err
+		}
+		return []sample{{Value: v}}, nil
+	}
+	return nil, fmt.Errorf("unexpected result type %q", d.ResultType)
+}
+
+// labelValues returns the values of a label on the series matching selector
+// (all series when selector is empty), as Grafana's label_values() does.
+func (p promAPI) labelValues(label, selector string) ([]string, error) {
+	params := url.Values{"start": {fmt.Sprint(time.Now().Add(-10 * time.Minute).Unix())}}
+	if selector != "" {
+		params.Set("match[]", selector)
+	}
+	raw, err := p.call("label/"+url.PathEscape(label)+"/values?"+params.Encode(), nil)
+	if err != nil {
+		return nil, err
+	}
+	var vals []string
+	err = json.Unmarshal(raw, &vals)
+	return vals, err
+}
+
+// goTool finds the go command that runs this test.
+func goTool() string {
+	if p, err := exec.LookPath("go"); err == nil {
+		return p
+	}
+	return filepath.Join(runtime.GOROOT(), "bin", "go")
+}
