@@ -16,23 +16,24 @@ import (
 
 // config holds the parsed command line.
 type config struct {
-	credentialsFile  string
-	accountID        int64
-	apiURL           string
-	allowInsecureAPI bool
-	appIDs           []int64
-	appNames         []string
-	pageSize         int
-	pageConcurrency  int
-	timeout          time.Duration
-	cacheTTL         time.Duration
-	timeoutOffset    time.Duration
-	usersCollector   bool
-	demo             bool
-	demoUsers        int
-	metricsPath      string
-	maxRequests      int
-	shutdownGrace    time.Duration
+	credentialsFile   string
+	accountID         int64
+	apiURL            string
+	allowInsecureAPI  bool
+	appIDs            []int64
+	appNames          []string
+	pageSize          int
+	pageConcurrency   int
+	timeout           time.Duration
+	cacheTTL          time.Duration
+	timeoutOffset     time.Duration
+	usersCollector    bool
+	acdStateCollector bool
+	demo              bool
+	demoUsers         int
+	metricsPath       string
+	maxRequests       int
+	shutdownGrace     time.Duration
 }
 
 func addFlags(app *kingpin.Application) *config {
@@ -61,6 +62,8 @@ func addFlags(app *kingpin.Application) *config {
 		Default("0.5s"), "web.timeout-offset", &c.timeoutOffset)
 	app.Flag("collector.users", "Per-user series (voximplant_user_*): several series per user.").
 		Default("true").BoolVar(&c.usersCollector)
+	app.Flag("collector.acd-state", "Queue demand (voximplant_acd_queue_waiting_calls and more) from GetACDState; needs the Developer role or higher.").
+		Default("false").BoolVar(&c.acdStateCollector)
 	app.Flag("demo", "Serve a simulated contact centre (voxsim) in-process over loopback HTTP with real JWTs; needs no account.").
 		BoolVar(&c.demo)
 	app.Flag("demo.users", "Operators in the demo contact centre.").

@@ -118,6 +118,10 @@ func run(args []string, stderr *os.File) int {
 	)
 	apiMetrics := collector.NewAPIMetrics(globalReg)
 	apiMetrics.Init("GetUsers")
+	if cfg.acdStateCollector {
+		apiMetrics.Init("GetACDState")
+		apiMetrics.Init("GetQueues")
+	}
 
 	client, err := voxapi.NewClient(voxapi.Options{
 		BaseURL:     cfg.apiURL,
@@ -137,6 +141,7 @@ func run(args []string, stderr *os.File) int {
 		PageSize:        cfg.pageSize,
 		PageConcurrency: cfg.pageConcurrency,
 		CacheTTL:        cfg.cacheTTL,
+		ACDState:        cfg.acdStateCollector,
 		Logger:          logger.With("component", "collector"),
 	})
 	exp := collector.NewExporter(src, collector.Options{Users: cfg.usersCollector})

@@ -45,6 +45,12 @@ func (s *scrape) Describe(ch chan<- *prometheus.Desc) {
 		operatorsDesc, skillOperatorsDesc, queueOperatorsDesc, oldestChangeDesc} {
 		ch <- d
 	}
+	if s.e.src.acd != nil {
+		for _, d := range []*prometheus.Desc{acdStateUpDesc, queueWaitingDesc, queueLongestWaitDesc,
+			queueServicingDesc, queueReadyDesc, queueLockedDesc, queueAfterServiceDesc} {
+			ch <- d
+		}
+	}
 	if s.e.opts.Users {
 		for _, d := range []*prometheus.Desc{userInfoDesc, userStatusDesc, userStatusChangeDesc,
 			userLiveBalanceDesc, userFixedBalanceDesc, userActiveDesc} {
@@ -57,6 +63,9 @@ func (s *scrape) Describe(ch chan<- *prometheus.Desc) {
 func (s *scrape) Collect(ch chan<- prometheus.Metric) {
 	snap := s.e.src.Snapshot(s.ctx)
 	ch <- prometheus.MustNewConstMetric(scrapeDurationDesc, prometheus.GaugeValue, snap.Duration.Seconds())
+	if snap.ACD != nil {
+		collectACD(ch, snap.ACD)
+	}
 	if snap.Err != nil {
 		ch <- prometheus.MustNewConstMetric(upDesc, prometheus.GaugeValue, 0)
 		return

@@ -29,6 +29,10 @@ type Snapshot struct {
 	FetchedAt time.Time     // when the pass started
 	Duration  time.Duration // how long the pass took
 	Err       error
+	// ACD is the queue demand read beside the users, nil unless
+	// SourceOptions.ACDState is set. Its failure does not set Err, nor
+	// does Err fail it.
+	ACD *ACDSnapshot
 }
 
 // SourceOptions configure a Source.
@@ -40,6 +44,9 @@ type SourceOptions struct {
 	CacheTTL time.Duration
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// ACDState also reads GetACDState (and GetQueues for queue names) on
+	// every pass; the fetcher must then implement ACDFetcher.
+	ACDState bool
 }
 
 // Source hands out snapshots. Scrapes that arrive while a pass is running
@@ -49,6 +56,7 @@ type SourceOptions struct {
 // so that the next pass can request every expected page at once.
 type Source struct {
 	fetch UserFetcher
+	acd   ACDFetcher // nil unless SourceOptions.ACDState
 	opts  SourceOptions
 	log   *slog.Logger
 	now   func() time.Time
@@ -57,6 +65,8 @@ type Source struct {
 	inflight *pass
 	last     *Snapshot // last successful snapshot, for the cache
 	hints    map[string]voxapi.PageStats
+
+	queueNames queueNames
 }
 
 // pass is one run over every application; done closes when snap is set.
@@ -78,7 +88,15 @@ func NewSource(fetch UserFetcher, opts SourceOptions) *Source {
 	if opts.PageConcurrency <= 0 {
 		opts.PageConcurrency = voxapi.DefaultPageConcurrency
 	}
-	return &Source{fetch: fetch, opts: opts, log: opts.Logger, now: opts.Now, hints: map[string]voxapi.PageStats{}}
+	s := &Source{fetch: fetch, opts: opts, log: opts.Logger, now: opts.Now, hints: map[string]voxapi.PageStats{}}
+	if opts.ACDState {
+		acd, ok := fetch.(ACDFetcher)
+		if !ok {
+			panic("collector: SourceOptions.ACDState needs a fetcher that implements ACDFetcher")
+		}
+		s.acd = acd
+	}
+	return s
 }
 
 // Snapshot returns a fresh enough snapshot: the cached one within the TTL,
@@ -104,7 +122,7 @@ func (s *Source) Snapshot(ctx context.Context) *Snapshot {
 			s.mu.Lock()
 			p.snap = snap
 			s.inflight = nil
-			if snap.Err == nil {
+			if snap.Err == nil && (snap.ACD == nil || snap.ACD.Err == nil) {
 				s.last = snap
 			}
 			s.mu.Unlock()
@@ -124,17 +142,41 @@ func (s *Source) Snapshot(ctx context.Context) *Snapshot {
 			p.cancel(errors.New("every scrape waiting for the pass gave up"))
 		}
 		s.mu.Unlock()
-		return &Snapshot{FetchedAt: s.now(), Err: fmt.Errorf("scrape gave up waiting for the Voximplant API: %w", context.Cause(ctx))}
+		err := fmt.Errorf("scrape gave up waiting for the Voximplant API: %w", context.Cause(ctx))
+		snap := &Snapshot{FetchedAt: s.now(), Err: err}
+		if s.acd != nil {
+			snap.ACD = &ACDSnapshot{Err: err}
+		}
+		return snap
 	}
 }
 
-// run reads every application concurrently; the first failure cancels the
-// rest and fails the snapshot.
-func (s *Source) run(ctx context.Context) *Snapshot {
+// run reads every application concurrently, and the queue demand beside
+// them when enabled. The first failed application cancels the other reads
+// of users, not the queue demand, and fails the snapshot.
+func (s *Source) run(passCtx context.Context) *Snapshot {
 	start := s.now()
 	snap := &Snapshot{FetchedAt: start, Apps: make([]AppUsers, len(s.opts.Apps))}
-	ctx, cancel := context.WithCancelCause(ctx)
+	ctx, cancel := context.WithCancelCause(passCtx)
 	defer cancel(nil)
+
+	var acd *acdPass
+	acdDone := make(chan struct{})
+	if s.acd != nil {
+		go func() {
+			defer close(acdDone)
+			acd = s.runACD(passCtx)
+		}()
+	} else {
+		close(acdDone)
+	}
+	defer func() {
+		<-acdDone
+		if acd != nil {
+			snap.ACD = s.buildACDSnapshot(acd, snap.Apps)
+		}
+		snap.Duration = s.now().Sub(start)
+	}()
 
 	limiter := make(chan struct{}, s.opts.PageConcurrency)
 	errs := make([]error, len(s.opts.Apps))
@@ -161,7 +203,6 @@ func (s *Source) run(ctx context.Context) *Snapshot {
 		})
 	}
 	wg.Wait()
-	snap.Duration = s.now().Sub(start)
 
 	s.mu.Lock()
 	defer s.mu.Unlock()

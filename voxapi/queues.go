@@ -1,0 +1,82 @@
+package voxapi
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/url"
+	"strconv"
+)
+
+// QueueInfo is one ACD queue of GetQueues, as far as the exporter needs it.
+type QueueInfo struct {
+	ACDQueueID    int64  `json:"acd_queue_id"`
+	ACDQueueName  string `json:"acd_queue_name"`
+	ApplicationID int64  `json:"application_id"`
+}
+
+type getQueuesWire struct {
+	envelope
+	Result     *[]QueueInfo `json:"result"`
+	TotalCount *int64       `json:"total_count"`
+}
+
+// DecodeGetQueues reads one GetQueues answer.
+func DecodeGetQueues(r io.Reader) ([]QueueInfo, int64, error) {
+	var w getQueuesWire
+	if err := decodeJSON(r, &w); err != nil {
+		return nil, 0, err
+	}
+	if ae := w.apiError(); ae != nil {
+		return nil, 0, ae
+	}
+	if w.Result == nil {
+		return nil, 0, errors.New(`answer has no "result"`)
+	}
+	total := int64(len(*w.Result))
+	if w.TotalCount != nil {
+		total = *w.TotalCount
+	}
+	return *w.Result, total, nil
+}
+
+// queuesPage is the page size for GetQueues: applications have few queues.
+const queuesPage = 100
+
+// GetQueues lists every ACD queue of one application, paging by the records
+// actually returned.
+func (c *Client) GetQueues(ctx context.Context, app AppSelector) ([]QueueInfo, error) {
+	if (app.ID != 0) == (app.Name != "") {
+		return nil, ErrApplicationSelector
+	}
+	var all []QueueInfo
+	seen := map[int64]bool{}
+	for offset := 0; ; {
+		v := url.Values{"count": {strconv.Itoa(queuesPage)}, "offset": {strconv.Itoa(offset)}}
+		if app.ID != 0 {
+			v.Set("application_id", strconv.FormatInt(app.ID, 10))
+		} else {
+			v.Set("application_name", app.Name)
+		}
+		var page []QueueInfo
+		var total int64
+		err := c.call(ctx, "GetQueues", v, func(r io.Reader) error {
+			var derr error
+			page, total, derr = DecodeGetQueues(r)
+			return derr
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, q := range page {
+			if !seen[q.ACDQueueID] {
+				seen[q.ACDQueueID] = true
+				all = append(all, q)
+			}
+		}
+		offset += len(page)
+		if len(page) == 0 || int64(offset) >= total || offset > DefaultMaxUsers {
+			return all, nil
+		}
+	}
+}
