@@ -42,3 +42,10 @@ bench:
 
 clean:
 	rm -f $(BINARY)
+
+## screenshots: run the demo and a real Prometheus for a few minutes and take
+## headless Chromium screenshots of Prometheus's graph page into docs/img/
+## (needs prometheus and chromium; not part of CI; SCREENSHOT_DURATION=secs).
+.PHONY: screenshots
+screenshots:
+	./scripts/screenshots.sh
