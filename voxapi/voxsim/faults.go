@@ -3,6 +3,7 @@ package voxsim
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -26,8 +27,11 @@ type Fault struct {
 	// RetryAfter, if set, is sent as the Retry-After header.
 	RetryAfter string
 	// Body is sent raw instead of the answer: malformed or truncated JSON,
-	// HTML, anything.
-	Body []byte
+	// HTML, anything. It is labelled application/json (as a truncated API
+	// answer would be) unless it looks like HTML or ContentType says
+	// otherwise.
+	Body        []byte
+	ContentType string
 	// Latency is extra delay before answering (on top of Config.Latency);
 	// it ends early when the client gives up or the server closes.
 	Latency time.Duration
@@ -62,7 +66,9 @@ func (f *Fault) response() response {
 	switch {
 	case f.Body != nil:
 		resp.body = f.Body
-		resp.contentType = http.DetectContentType(f.Body)
+		if strings.HasPrefix(http.DetectContentType(f.Body), "text/html") {
+			resp.contentType = "text/html; charset=utf-8"
+		}
 	case f.Code != 0:
 		msg := f.Msg
 		if msg == "" {
@@ -74,6 +80,9 @@ func (f *Fault) response() response {
 		text := http.StatusText(resp.status)
 		resp.body = fmt.Appendf(nil, "<html>\r\n<head><title>%d %s</title></head>\r\n<body>\r\n<center><h1>%d %s</h1></center>\r\n</body>\r\n</html>\r\n",
 			resp.status, text, resp.status, text)
+	}
+	if f.ContentType != "" {
+		resp.contentType = f.ContentType
 	}
 	return resp
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -119,14 +120,23 @@ func TestFaultHTTPStatus(t *testing.T) {
 
 func TestFaultRawBody(t *testing.T) {
 	h := newHarness(t, nil)
-	for _, raw := range []string{`{"result":[{"user_id":1,`, `<html>oops</html>`, ``} {
-		h.srv.Inject(Fault{Body: []byte(raw)})
+	cases := []struct{ raw, override, ctype string }{
+		{`{"result":[{"user_id":1,`, "", "application/json"},
+		{`<html>oops</html>`, "", "text/html"},
+		{``, "", "application/json"},
+		{`plain`, "text/plain", "text/plain"},
+	}
+	for _, tc := range cases {
+		h.srv.Inject(Fault{Body: []byte(tc.raw), ContentType: tc.override})
 		resp, body, err := h.post(context.Background(), "GetUsers", page, h.token)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if resp.StatusCode != 200 || string(body) != raw {
-			t.Errorf("HTTP %d body %q, want 200 and %q", resp.StatusCode, body, raw)
+		if resp.StatusCode != 200 || string(body) != tc.raw {
+			t.Errorf("HTTP %d body %q, want 200 and %q", resp.StatusCode, body, tc.raw)
+		}
+		if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, tc.ctype) {
+			t.Errorf("body %q: Content-Type %q, want %s", tc.raw, ct, tc.ctype)
 		}
 	}
 }
@@ -211,7 +221,7 @@ func TestFaultResetMidBody(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodPost, h.srv.URL()+"GetUsers", strings.NewReader(page.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Authorization", "Bearer "+h.token)
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := testClient.Do(req)
 		if err != nil {
 			return nil, err
 		}
@@ -316,5 +326,39 @@ func TestRequestLogBounded(t *testing.T) {
 	reqs := srv.Requests()
 	if len(reqs) != maxLoggedRequests || reqs[0].Offset != 5 || reqs[len(reqs)-1].Offset != maxLoggedRequests+4 {
 		t.Errorf("log has %d entries from offset %d", len(reqs), reqs[0].Offset)
+	}
+}
+
+// TestCloseReleasesHandlerMountedElsewhere: when voxsim is mounted in
+// someone else's server (httptest here, whose Close waits for active
+// requests), Close itself must release hung and delayed handlers.
+func TestCloseReleasesHandlerMountedElsewhere(t *testing.T) {
+	creds := NewTestCredentials(testAccountID)
+	sim := NewServer(Config{Credentials: creds, Account: fixture(), Latency: time.Hour})
+	ts := httptest.NewServer(sim)
+	sim.Inject(Fault{Hang: true})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	errs := make(chan error, 2)
+	for range 2 { // one hangs, one sits in Config.Latency
+		go func() {
+			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, ts.URL+"/platform_api/GetUsers", strings.NewReader(page.Encode()))
+			resp, err := http.DefaultClient.Do(req)
+			if err == nil {
+				resp.Body.Close()
+			}
+			errs <- err
+		}()
+	}
+	waitFor(t, "two requests in flight", func() bool { return sim.Stats().InFlight == 2 })
+	start := time.Now()
+	sim.Close()
+	if d := time.Since(start); d > closeWait-time.Second {
+		t.Errorf("Close took %v: it did not release the handlers itself", d)
+	}
+	waitFor(t, "handlers released", func() bool { return sim.Stats().InFlight == 0 })
+	ts.Close() // would block forever on a hung handler
+	for range 2 {
+		<-errs
 	}
 }

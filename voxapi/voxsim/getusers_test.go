@@ -413,7 +413,7 @@ func TestParameterTransports(t *testing.T) {
 			req.Header.Set("Content-Type", ctype)
 		}
 		req.Header.Set("Authorization", "Bearer "+h.token)
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := testClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -472,7 +472,7 @@ func TestRouting(t *testing.T) {
 	if _, body, _ := h.post(context.Background(), "Nope", nil, ""); errorCode(t, decode(t, body)) != CodeUnknownMethod {
 		t.Errorf("unknown method without token: %s", body)
 	}
-	resp, err := http.Get(h.srv.URL() + "GetUsers?application_id=10")
+	resp, err := testClient.Get(h.srv.URL() + "GetUsers?application_id=10")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -481,7 +481,7 @@ func TestRouting(t *testing.T) {
 		t.Errorf("GET: HTTP %d Allow %q, want 405 POST", resp.StatusCode, resp.Header.Get("Allow"))
 	}
 	base := strings.TrimSuffix(h.srv.URL(), "/platform_api/")
-	resp, err = http.Post(base+"/other/GetUsers", "text/plain", nil)
+	resp, err = testClient.Post(base+"/other/GetUsers", "text/plain", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

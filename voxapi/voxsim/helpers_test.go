@@ -95,7 +95,7 @@ func (h *harness) post(ctx context.Context, method string, params url.Values, to
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := testClient.Do(req)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -175,3 +175,7 @@ type atomicTime struct{ v atomic.Int64 }
 
 func (a *atomicTime) set(t time.Time) { a.v.Store(t.UnixNano()) }
 func (a *atomicTime) get() time.Time  { return time.Unix(0, a.v.Load()).UTC() }
+
+// testClient bounds every request, so a simulator bug that fails to answer
+// fails the test instead of hanging it until the go test timeout.
+var testClient = &http.Client{Timeout: 10 * time.Second}
