@@ -976,10 +976,11 @@ func (d *streamDecoder) stringBytes() ([]byte, bool) {
 			// The escape must be complete in buf: make sure of up to 6 bytes.
 			for i+6 > d.end {
 				n := i - d.mark
-				if !d.fill() {
+				more := d.fill() // may move the string even when nothing arrives
+				i = d.mark + n
+				if !more {
 					break
 				}
-				i = d.mark + n
 			}
 			if i+1 >= d.end {
 				d.pos = d.end

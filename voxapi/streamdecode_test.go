@@ -124,6 +124,7 @@ var decodeCorpus = []string{
 	`{"result":[{"user_name":"abc`,
 	`{"result":[{"user_name":"abc\`,
 	`{"result":[{"user_name":"abc\u12`,
+	`"\0\"`, // an escape at the end of the buffer after a refill moved the string
 	`{"result":[],"total_count":0}` + "\x00",
 	`{"\u0072esult":[],"total_count":0}`,
 	`{"result":[],"total_count":0,"count":"2"}`,
