@@ -148,10 +148,13 @@ type pager struct {
 	err      error
 }
 
-// planLocked schedules ranges of step records covering [from, to).
+// planLocked schedules pages of step records covering [from, to). The
+// last page asks for a whole step too: if total_count has grown by less
+// than what remains of that page, the growth arrives in the same round
+// trip instead of costing another.
 func (p *pager) planLocked(from, to int) {
 	for off := from; off < to; off += p.step {
-		p.spawnLocked(off, min(p.step, to-off))
+		p.spawnLocked(off, p.step)
 	}
 }
 

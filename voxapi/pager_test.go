@@ -1,0 +1,161 @@
+package voxapi
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/voximplant-exporter/voximplant_exporter/voxapi/voxsim"
+)
+
+// completions counts the client's finished requests.
+type completions struct{ n atomic.Int64 }
+
+func (c *completions) ObserveRequest(string, Outcome, int, time.Duration) { c.n.Add(1) }
+
+// arrival is a request as the server saw it: its paging and how many
+// answers the client had already received when it arrived.
+type arrival struct {
+	offset, count int
+	doneBefore    int64
+}
+
+// watchArrivals records every GetUsers request's arrival on srv.
+func watchArrivals(srv *voxsim.Server, done *completions) func() []arrival {
+	var mu sync.Mutex
+	var log []arrival
+	srv.Inject(voxsim.Fault{Method: "GetUsers", Times: -1, Match: func(r *voxsim.Request) bool {
+		mu.Lock()
+		log = append(log, arrival{r.Offset, r.Count, done.n.Load()})
+		mu.Unlock()
+		return false // never applies: only watches
+	}})
+	return func() []arrival {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(log)
+	}
+}
+
+func newWatchedSim(t *testing.T, users, maxCount int) (*voxsim.Server, *Client, func() []arrival) {
+	t.Helper()
+	done := &completions{}
+	srv, c := newSimClient(t, voxsim.Config{Account: simAccountWith(simUsers(users)), MaxCount: maxCount},
+		func(o *Options) { o.Observer = done })
+	return srv, c, watchArrivals(srv, done)
+}
+
+// TestFirstReadAsksPageOneAlone: without a hint (the first scrape, or one
+// after a failure) page 1 goes alone, and the rest only once its
+// total_count is known.
+func TestFirstReadAsksPageOneAlone(t *testing.T) {
+	_, c, arrivals := newWatchedSim(t, 300, 0)
+	users, st, err := c.GetAllUsers(context.Background(), AppSelector{ID: 1}, PageOptions{PageSize: 100, Concurrency: 4})
+	if err != nil || len(users) != 300 {
+		t.Fatalf("%d users, %v", len(users), err)
+	}
+	got := arrivals()
+	if len(got) != 3 || st.Requests != 3 {
+		t.Fatalf("%d requests (stats %d), want 3", len(got), st.Requests)
+	}
+	if got[0].offset != 0 || got[0].doneBefore != 0 {
+		t.Errorf("first request %+v, want page 1 before anything else", got[0])
+	}
+	for _, a := range got[1:] {
+		if a.doneBefore < 1 {
+			t.Errorf("request %+v went out before page 1 answered", a)
+		}
+	}
+}
+
+// TestHintAsksEveryPageAtOnce: with the previous total_count every
+// expected page goes out in the first round trip.
+func TestHintAsksEveryPageAtOnce(t *testing.T) {
+	_, c, arrivals := newWatchedSim(t, 300, 0)
+	users, _, err := c.GetAllUsers(context.Background(), AppSelector{ID: 1},
+		PageOptions{PageSize: 100, Concurrency: 4, Hint: PageStats{TotalCount: 300}})
+	if err != nil || len(users) != 300 {
+		t.Fatalf("%d users, %v", len(users), err)
+	}
+	got := arrivals()
+	if len(got) != 3 {
+		t.Fatalf("%d requests, want 3", len(got))
+	}
+	for _, a := range got {
+		if a.doneBefore != 0 {
+			t.Errorf("request %+v waited for another's answer", a)
+		}
+	}
+}
+
+// TestHintLearnsAndKeepsTheCap: the cap learnt on the first read plans the
+// next one, so that no page of it comes back short.
+func TestHintLearnsAndKeepsTheCap(t *testing.T) {
+	srv, c, arrivals := newWatchedSim(t, 230, 50)
+	_, st, err := c.GetAllUsers(context.Background(), AppSelector{ID: 1}, PageOptions{PageSize: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.PageCap != 50 || st.TotalCount != 230 || st.Requests != 5 {
+		t.Fatalf("first read %+v, want cap 50, total 230, 5 requests", st)
+	}
+	srv.ResetStats()
+	first := len(arrivals())
+	users, st2, err := c.GetAllUsers(context.Background(), AppSelector{ID: 1}, PageOptions{PageSize: 100, Hint: st})
+	if err != nil || !slices.Equal(userIDs(users), wantIDs(1001, 230)) {
+		t.Fatalf("%d users, %v", len(users), err)
+	}
+	if st2.PageCap != 50 || st2.Requests != 5 {
+		t.Errorf("hinted read %+v, want cap 50 and 5 requests", st2)
+	}
+	for _, a := range arrivals()[first:] {
+		if a.count != 50 || a.offset%50 != 0 {
+			t.Errorf("hinted request %+v: want count 50 on a page boundary", a)
+		}
+	}
+}
+
+// TestHintGrownTotal: a total_count grown past the planned pages fetches
+// the pages it reveals; growth within the last planned page costs nothing.
+func TestHintGrownTotal(t *testing.T) {
+	for _, tc := range []struct {
+		grownTo, requests int
+	}{
+		{245, 5}, // within the last page [200, 250): same round trip
+		{290, 6}, // one page more: [250, 300)
+		{420, 9}, // several: ceil(420/50)
+	} {
+		srv, c, _ := newWatchedSim(t, 230, 50)
+		_, st, err := c.GetAllUsers(context.Background(), AppSelector{ID: 1}, PageOptions{PageSize: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		more := simUsers(tc.grownTo)
+		srv.UpdateUsers(func(us []voxsim.User) []voxsim.User { return append(us, more[230:]...) })
+		users, st2, err := c.GetAllUsers(context.Background(), AppSelector{ID: 1}, PageOptions{PageSize: 100, Hint: st})
+		if err != nil || !slices.Equal(userIDs(users), wantIDs(1001, tc.grownTo)) {
+			t.Fatalf("grown to %d: %d users, %v", tc.grownTo, len(users), err)
+		}
+		if st2.Requests != tc.requests || st2.TotalCount != tc.grownTo {
+			t.Errorf("grown to %d: %+v, want %d requests", tc.grownTo, st2, tc.requests)
+		}
+	}
+}
+
+// TestHintShrunkToNothing: pages planned past a shrunk total come back
+// empty and are dropped; the read is whole, not failed.
+func TestHintShrunkToNothing(t *testing.T) {
+	srv, c, _ := newWatchedSim(t, 230, 50)
+	_, st, err := c.GetAllUsers(context.Background(), AppSelector{ID: 1}, PageOptions{PageSize: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.UpdateUsers(func(us []voxsim.User) []voxsim.User { return us[:0] })
+	users, st2, err := c.GetAllUsers(context.Background(), AppSelector{ID: 1}, PageOptions{PageSize: 100, Hint: st})
+	if err != nil || len(users) != 0 || st2.TotalCount != 0 {
+		t.Fatalf("%d users, stats %+v, %v", len(users), st2, err)
+	}
+}
