@@ -31,12 +31,16 @@ func NewExporter(src *Source, opts Options) *Exporter {
 // for a registry built per request: the scrape's deadline bounds the API
 // pass it waits for.
 func (e *Exporter) Collector(ctx context.Context) prometheus.Collector {
-	return &scrape{ctx: ctx, e: e}
+	return &scrape{ctx: ctx, e: e, users: e.opts.Users}
 }
 
 type scrape struct {
 	ctx context.Context
 	e   *Exporter
+	// users emits the per-user families as const metrics (Collector);
+	// a Scrape streams them instead and shares its snapshot.
+	users    bool
+	snapshot func() *Snapshot // nil: a fresh one from the source per Collect
 }
 
 // Describe implements prometheus.Collector.
@@ -51,7 +55,7 @@ func (s *scrape) Describe(ch chan<- *prometheus.Desc) {
 			ch <- d
 		}
 	}
-	if s.e.opts.Users {
+	if s.users {
 		for _, d := range []*prometheus.Desc{userInfoDesc, userStatusDesc, userStatusChangeDesc,
 			userLiveBalanceDesc, userFixedBalanceDesc, userActiveDesc} {
 			ch <- d
@@ -61,7 +65,12 @@ func (s *scrape) Describe(ch chan<- *prometheus.Desc) {
 
 // Collect implements prometheus.Collector.
 func (s *scrape) Collect(ch chan<- prometheus.Metric) {
-	snap := s.e.src.Snapshot(s.ctx)
+	var snap *Snapshot
+	if s.snapshot != nil {
+		snap = s.snapshot()
+	} else {
+		snap = s.e.src.Snapshot(s.ctx)
+	}
 	ch <- prometheus.MustNewConstMetric(scrapeDurationDesc, prometheus.GaugeValue, snap.Duration.Seconds())
 	if snap.ACD != nil {
 		collectACD(ch, snap.ACD)
@@ -76,7 +85,7 @@ func (s *scrape) Collect(ch chan<- prometheus.Metric) {
 	for _, au := range snap.Apps {
 		collectAggregate(ch, aggregate(au.App.String(), au.Users))
 	}
-	if s.e.opts.Users {
+	if s.users {
 		collectUsers(ch, snap.Apps)
 	}
 }
@@ -99,41 +108,6 @@ func collectAggregate(ch chan<- prometheus.Metric, a *appAggregate) {
 	}
 	for st, t := range a.oldest {
 		ch <- prometheus.MustNewConstMetric(oldestChangeDesc, prometheus.GaugeValue, unixSeconds(t), a.app, st)
-	}
-}
-
-// collectUsers emits the per-user families once per user, however many
-// watched applications returned the user.
-func collectUsers(ch chan<- prometheus.Metric, apps []AppUsers) {
-	seen := map[int64]bool{}
-	for _, au := range apps {
-		for i := range au.Users {
-			u := &au.Users[i]
-			if seen[u.UserID] {
-				continue
-			}
-			seen[u.UserID] = true
-			id := strconv.FormatInt(u.UserID, 10)
-			ch <- prometheus.MustNewConstMetric(userInfoDesc, prometheus.GaugeValue, 1,
-				id, u.UserName, u.UserDisplayName, strconv.FormatBool(u.ParentAccounting))
-			st := userStatus(u)
-			for _, doc := range voxapi.Statuses {
-				ch <- prometheus.MustNewConstMetric(userStatusDesc, prometheus.GaugeValue, boolFloat(doc == st), id, u.UserName, doc)
-			}
-			if !isDocumented(st) {
-				ch <- prometheus.MustNewConstMetric(userStatusDesc, prometheus.GaugeValue, 1, id, u.UserName, st)
-			}
-			if u.ACDStatusChangeTime.Valid {
-				ch <- prometheus.MustNewConstMetric(userStatusChangeDesc, prometheus.GaugeValue, unixSeconds(u.ACDStatusChangeTime.Time), id, u.UserName)
-			}
-			if u.LiveBalance != nil {
-				ch <- prometheus.MustNewConstMetric(userLiveBalanceDesc, prometheus.GaugeValue, *u.LiveBalance, id, u.UserName)
-			}
-			if u.FixedBalance != nil {
-				ch <- prometheus.MustNewConstMetric(userFixedBalanceDesc, prometheus.GaugeValue, *u.FixedBalance, id, u.UserName)
-			}
-			ch <- prometheus.MustNewConstMetric(userActiveDesc, prometheus.GaugeValue, boolFloat(u.UserActive), id, u.UserName)
-		}
 	}
 }
 

@@ -1,0 +1,176 @@
+package collector
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
+)
+
+// The per-user families are defined once, here, as functions from a user to
+// its series; two writers consume them: collectUsers (const metrics, for
+// Exporter.Collector) and the streaming exposition (exposition.go), which
+// the /metrics handler uses because const metrics cost a registry too much
+// per series at tens of thousands of users.
+
+// emitFunc receives one series: its value and its label values in the
+// family's Desc order ("" past the family's label count).
+type emitFunc func(v float64, a, b, c, d string)
+
+// userFamily is one per-user metric family.
+type userFamily struct {
+	name   string
+	help   string
+	labels []string // label names in Desc order
+	desc   *prometheus.Desc
+	// series calls emit once for every series of u; id is u's user_id.
+	series func(u *voxapi.User, id string, emit emitFunc)
+}
+
+var userFamilies = []*userFamily{
+	{
+		name: "voximplant_user_info", desc: userInfoDesc,
+		help:   "Information about a Voximplant user; always 1.",
+		labels: []string{"user_id", "user_name", "user_display_name", "parent_accounting"},
+		series: func(u *voxapi.User, id string, emit emitFunc) {
+			emit(1, id, u.UserName, u.UserDisplayName, strconv.FormatBool(u.ParentAccounting))
+		},
+	},
+	{
+		name: "voximplant_user_acd_status", desc: userStatusDesc,
+		help:   "The user's ACD status as a state set: 1 for the current status, 0 for the other documented ones.",
+		labels: []string{"user_id", "user_name", "acd_status"},
+		series: func(u *voxapi.User, id string, emit emitFunc) {
+			st := userStatus(u)
+			for _, doc := range voxapi.Statuses {
+				emit(boolFloat(doc == st), id, u.UserName, doc, "")
+			}
+			if !isDocumented(st) {
+				emit(1, id, u.UserName, st, "")
+			}
+		},
+	},
+	{
+		name: "voximplant_user_acd_status_change_timestamp_seconds", desc: userStatusChangeDesc,
+		help:   "Unix time of the user's last ACD status change; time() minus it is the status age.",
+		labels: []string{"user_id", "user_name"},
+		series: func(u *voxapi.User, id string, emit emitFunc) {
+			if u.ACDStatusChangeTime.Valid {
+				emit(unixSeconds(u.ACDStatusChangeTime.Time), id, u.UserName, "", "")
+			}
+		},
+	},
+	{
+		name: "voximplant_user_live_balance", desc: userLiveBalanceDesc,
+		help:   "The user's live balance in the account's currency.",
+		labels: []string{"user_id", "user_name"},
+		series: func(u *voxapi.User, id string, emit emitFunc) {
+			if u.LiveBalance != nil {
+				emit(*u.LiveBalance, id, u.UserName, "", "")
+			}
+		},
+	},
+	{
+		name: "voximplant_user_fixed_balance", desc: userFixedBalanceDesc,
+		help:   "The user's last committed balance in the account's currency.",
+		labels: []string{"user_id", "user_name"},
+		series: func(u *voxapi.User, id string, emit emitFunc) {
+			if u.FixedBalance != nil {
+				emit(*u.FixedBalance, id, u.UserName, "", "")
+			}
+		},
+	},
+	{
+		name: "voximplant_user_active", desc: userActiveDesc,
+		help:   "1 if the user is active (may log in to applications), 0 otherwise.",
+		labels: []string{"user_id", "user_name"},
+		series: func(u *voxapi.User, id string, emit emitFunc) {
+			emit(boolFloat(u.UserActive), id, u.UserName, "", "")
+		},
+	},
+}
+
+// userList is the users of a snapshot, each once however many watched
+// applications returned it, in user_id order, with their ids formatted.
+type userList struct {
+	users []*voxapi.User
+	ids   []string
+}
+
+// distinctUsers merges the applications' users. GetAllUsers returns each
+// application's users sorted by user_id, so a merge dedupes them without a
+// map; unsorted input (a test's fetcher) takes the map.
+func distinctUsers(apps []AppUsers) userList {
+	n := 0
+	sorted := true
+	for _, au := range apps {
+		n += len(au.Users)
+		for i := 1; i < len(au.Users) && sorted; i++ {
+			sorted = au.Users[i-1].UserID < au.Users[i].UserID
+		}
+	}
+	l := userList{users: make([]*voxapi.User, 0, n)}
+	if sorted {
+		heads := make([]int, len(apps))
+		for {
+			best := -1
+			for a, au := range apps {
+				if heads[a] < len(au.Users) && (best < 0 || au.Users[heads[a]].UserID < apps[best].Users[heads[best]].UserID) {
+					best = a
+				}
+			}
+			if best < 0 {
+				break
+			}
+			u := &apps[best].Users[heads[best]]
+			heads[best]++
+			if k := len(l.users); k == 0 || l.users[k-1].UserID != u.UserID {
+				l.users = append(l.users, u)
+			}
+		}
+	} else {
+		seen := make(map[int64]bool, n)
+		for _, au := range apps {
+			for i := range au.Users {
+				if u := &au.Users[i]; !seen[u.UserID] {
+					seen[u.UserID] = true
+					l.users = append(l.users, u)
+				}
+			}
+		}
+		slices.SortFunc(l.users, func(a, b *voxapi.User) int { return cmpInt64(a.UserID, b.UserID) })
+	}
+	l.ids = make([]string, len(l.users))
+	for i, u := range l.users {
+		l.ids[i] = strconv.FormatInt(u.UserID, 10)
+	}
+	return l
+}
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// collectUsers emits the per-user families as const metrics, once per
+// user, however many watched applications returned the user.
+func collectUsers(ch chan<- prometheus.Metric, apps []AppUsers) {
+	l := distinctUsers(apps)
+	for _, f := range userFamilies {
+		n := len(f.labels)
+		emit := func(v float64, a, b, c, d string) {
+			lv := [4]string{a, b, c, d}
+			ch <- prometheus.MustNewConstMetric(f.desc, prometheus.GaugeValue, v, lv[:n]...)
+		}
+		for i, u := range l.users {
+			f.series(u, l.ids[i], emit)
+		}
+	}
+}
