@@ -2,6 +2,7 @@ package voxapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -63,7 +64,33 @@ type PageStats struct {
 // fetched concurrently within opts.Concurrency. If any page fails for good
 // the whole read fails and no users are returned: a half-read application
 // must never pass for a whole one.
+//
+// Offset paging cannot see users added or removed between pages: a removal
+// before a page's offset shifts a user present throughout out of every
+// page. So a read whose pages disagree on total_count, or that ends with
+// fewer or more distinct users than total_count, is read again from page 1
+// (at most maxRereads times), and fails if it never comes out consistent.
 func (c *Client) GetAllUsers(ctx context.Context, app AppSelector, opts PageOptions) ([]User, PageStats, error) {
+	for attempt := 0; ; attempt++ {
+		users, st, err := c.getAllUsersOnce(ctx, app, opts)
+		if !errors.Is(err, ErrUsersChanged) || attempt >= maxRereads || ctx.Err() != nil {
+			return users, st, err
+		}
+		c.log.Debug("users changed while paging; reading the application again", "application", app.String(), "err", err)
+		opts.Hint = PageStats{}
+	}
+}
+
+// ErrUsersChanged marks a read of an application whose pages did not add
+// up, because users were added or removed while it paged (or the server's
+// paging misbehaved).
+var ErrUsersChanged = errors.New("users changed while paging")
+
+// maxRereads bounds the extra reads of an application whose pages did not
+// add up.
+const maxRereads = 2
+
+func (c *Client) getAllUsersOnce(ctx context.Context, app AppSelector, opts PageOptions) ([]User, PageStats, error) {
 	if (app.ID != 0) == (app.Name != "") {
 		return nil, PageStats{}, ErrApplicationSelector
 	}
@@ -110,6 +137,9 @@ func (c *Client) GetAllUsers(ctx context.Context, app AppSelector, opts PageOpti
 	if p.err != nil {
 		return nil, PageStats{}, p.err
 	}
+	if len(p.users) != p.total {
+		return nil, PageStats{}, fmt.Errorf("application %s: %w: %d distinct users read, total_count %d", app, ErrUsersChanged, len(p.users), p.total)
+	}
 	out := make([]User, 0, len(p.users))
 	for _, u := range p.users {
 		out = append(out, u)
@@ -140,9 +170,10 @@ type pager struct {
 
 	mu       sync.Mutex
 	users    map[int64]User
-	total    int // latest total_count
-	planned  int // offsets below this are covered by a scheduled range
-	step     int // records per request: the page size, or the server's cap
+	total    int  // latest total_count
+	answered bool // a page has reported total_count
+	planned  int  // offsets below this are covered by a scheduled range
+	step     int  // records per request: the page size, or the server's cap
 	cap      int
 	requests int
 	err      error
@@ -217,6 +248,12 @@ func (p *pager) fetch(off, n int) {
 		p.cancel(p.err)
 		return
 	}
+	if p.answered && total != p.total {
+		p.err = fmt.Errorf("application %s: %w: total_count went from %d to %d", p.app, ErrUsersChanged, p.total, total)
+		p.cancel(p.err)
+		return
+	}
+	p.answered = true
 	p.total = total
 	for _, u := range resp.Result {
 		if _, dup := p.users[u.UserID]; !dup {
