@@ -121,7 +121,9 @@ func (s *Source) Snapshot(ctx context.Context) *Snapshot {
 			snap := s.run(passCtx)
 			s.mu.Lock()
 			p.snap = snap
-			s.inflight = nil
+			if s.inflight == p {
+				s.inflight = nil
+			}
 			if snap.Err == nil && (snap.ACD == nil || snap.ACD.Err == nil) {
 				s.last = snap
 			}
@@ -140,6 +142,11 @@ func (s *Source) Snapshot(ctx context.Context) *Snapshot {
 		p.waiters--
 		if p.waiters == 0 {
 			p.cancel(errors.New("every scrape waiting for the pass gave up"))
+			// A scrape arriving while the cancelled pass winds down must
+			// start a fresh one, not inherit its failure.
+			if s.inflight == p {
+				s.inflight = nil
+			}
 		}
 		s.mu.Unlock()
 		err := fmt.Errorf("scrape gave up waiting for the Voximplant API: %w", context.Cause(ctx))
