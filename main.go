@@ -88,6 +88,15 @@ func run(args []string, stderr *os.File) int {
 		logger.Error("invalid configuration", "err", err)
 		return 1
 	}
+	// The toolkit reads the web configuration only once serving, and its
+	// errors (a YAML parse error, a missing certificate) do not name the
+	// file: check it first, so that a bad one is one line naming it.
+	if f := *toolkitFlags.WebConfigFile; f != "" {
+		if err := web.Validate(f); err != nil {
+			logger.Error("invalid web configuration file", "file", f, "err", err)
+			return 1
+		}
+	}
 
 	logger.Info("starting "+exporterName, "version", version.Info(), "build_context", version.BuildContext())
 
