@@ -135,7 +135,8 @@ func TestMintToken(t *testing.T) {
 }
 
 func TestTestKeyCached(t *testing.T) {
-	if TestKey() != TestKey() || TestKey().N.BitLen() != keyBits {
+	first, again := TestKey(), TestKey()
+	if first != again || first.N.BitLen() != keyBits {
 		t.Error("TestKey is not one cached 2048-bit key")
 	}
 }

@@ -19,9 +19,12 @@ type agentRule struct {
 // two hours). The dwell times and weights keep roughly the generated mix
 // (a third on calls, a quarter ready, a sixth offline) stable over time.
 //
-// When GetACDState arrives (issue 7), READY -> IN_SERVICE will be driven by
-// simulated calls claiming a READY operator of their queue rather than by
-// this timer; the rule for READY then only covers breaks and logouts.
+// This timer model drives every operator while the account simulates no
+// calls. Once it does (see Evolve), operators bound to a queue go
+// IN_SERVICE only by answering a call offered to them, leave it when the
+// call ends, and are banned only for missing one; READY's timer then only
+// covers breaks and logouts (readyBreaks). Operators bound to no queue keep
+// this model.
 var agentModel = map[string]agentRule{
 	StatusReady: {dwell: [2]time.Duration{20 * time.Second, 200 * time.Second}, next: []weighted{
 		{StatusInService, 900}, {StatusDND, 40}, {StatusTimeout, 30}, {StatusOffline, 10}, {StatusOnline, 19}, {StatusBanned, 1}}},
@@ -51,21 +54,42 @@ const (
 	maxStepsPerUser = 500
 )
 
-// evolver is the animation state of an account: a random source and, per
-// operator, when their current status ends. It lives beside the Account
-// under Server.mu; simulated calls (issue 7) will live here too, so that
-// GetUsers and GetACDState read one consistent state.
+// evolver is the animation state of an account: a random source, per
+// operator when their current status ends, and the call simulation
+// (calls.go). It lives beside the Account under Server.mu, so that GetUsers
+// and GetACDState read one consistent state.
 type evolver struct {
 	rng    *rand.Rand
 	agents map[int64]*agent
+
+	// Call simulation: off until the account has a queue with a call rate
+	// or calls, then on for good.
+	defaultRate float64 // Config.CallsPerHour
+	withCalls   bool
+	clock       time.Time // simulated up to here; zero before the first step
+	queues      map[int64]*queueSim
+	calls       map[int64]*callSim
+	nextCallID  int64
+
+	// Rebuilt every step: agents aligned with Account.Users, user index by
+	// id, the queues in dispatch order.
+	order   []*agent
+	userIdx map[int64]int
+	known   []simQueue
 }
 
 type agent struct {
 	next time.Time // when the current status ends
 }
 
-func newEvolver(seed int64) *evolver {
-	return &evolver{rng: newRand(seed, 0x65766f6c7665), agents: map[int64]*agent{}} // "evolve"
+func newEvolver(seed int64, defaultRate float64) *evolver {
+	return &evolver{
+		rng:         newRand(seed, 0x65766f6c7665), // "evolve"
+		agents:      map[int64]*agent{},
+		defaultRate: defaultRate,
+		queues:      map[int64]*queueSim{},
+		calls:       map[int64]*callSim{},
+	}
 }
 
 // Evolve advances the account to now: every active operator whose status
@@ -75,17 +99,47 @@ func newEvolver(seed int64) *evolver {
 // users without an ACD status do not change. Given Config.Seed, the
 // initial account and the sequence of now values, the result is
 // deterministic. Times earlier than a previous call change nothing.
+//
+// Calls: once some queue has a call rate (Queue.CallsPerHour or
+// Config.CallsPerHour) or the account has calls, Evolve also simulates the
+// queues, event by event in time order: callers arrive (Poisson, with
+// occasional surges), wait, and ring the READY operator of their queue who
+// has been idle longest (queues by acd_queue_priority, calls by priority
+// then arrival). A ringing operator stays READY but is locked for a few
+// seconds, then answers (IN_SERVICE until the call ends, then
+// AFTER_SERVICE) or, rarely, misses the call and is banned while the call
+// waits again. Callers still waiting past their patience hang up. So at
+// every instant a call's Operator is an active IN_SERVICE user serving only
+// that call, a call's Offered an active READY user rung by only that call,
+// and an operator bound to a queue goes IN_SERVICE only by answering a
+// call. Links that contradict the users' statuses (after UpdateUsers or
+// SetCalls) are resolved at the next Evolve: an answered call whose
+// operator is no longer IN_SERVICE has ended, a call ringing a user who is
+// no longer READY waits again.
 func (s *Server) Evolve(now time.Time) {
 	now = now.UTC().Truncate(time.Second)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.evo == nil {
-		s.evo = newEvolver(s.cfg.Seed)
+		s.evo = newEvolver(s.cfg.Seed, s.cfg.CallsPerHour)
 	}
 	s.evo.step(&s.acct, now)
 }
 
 func (e *evolver) step(acct *Account, now time.Time) {
+	if !e.withCalls && e.wantsCalls(acct) {
+		e.withCalls = true
+	}
+	if e.withCalls {
+		e.stepCalls(acct, now)
+		return
+	}
+	e.stepTimers(acct, now)
+}
+
+// stepTimers is the timer model alone, operator by operator: the
+// simulation of an account without calls.
+func (e *evolver) stepTimers(acct *Account, now time.Time) {
 	live := make(map[int64]bool, len(acct.Users))
 	for i := range acct.Users {
 		u := &acct.Users[i]

@@ -211,8 +211,7 @@ func pickQueues(rng *rand.Rand, queues []Queue, apps []int64) []Queue {
 	}
 	out := pickN(rng, mine, 1+rng.IntN(2))
 	for i := range out {
-		out[i].ApplicationID = 0 // a binding, not the catalogue entry
-		out[i].AutoLink = rng.IntN(2) == 0
+		out[i] = out[i].binding(rng.IntN(2) == 0) // a binding, not the catalogue entry
 	}
 	return out
 }

@@ -59,19 +59,9 @@ func (s *Server) getUsers(p *paramReader) (any, *apiError) {
 	acct := &s.acct
 
 	// apps is the set of applications a user must be bound to (one of).
-	apps := map[int64]bool{}
-	if hasAppID {
-		if _, ok := acct.app(appID); !ok {
-			return nil, errorf(CodeInvalidApplicationID, "Invalid application id %d", appID)
-		}
-		apps[appID] = true
-	} else {
-		needle := strings.ToLower(appName)
-		for _, app := range acct.Apps {
-			if strings.Contains(strings.ToLower(app.Name), needle) {
-				apps[app.ID] = true
-			}
-		}
+	apps, apiErr := acct.appSet(hasAppID, appID, appName)
+	if apiErr != nil {
+		return nil, apiErr
 	}
 
 	var matched []*User

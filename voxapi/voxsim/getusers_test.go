@@ -459,7 +459,7 @@ func TestParameterTransports(t *testing.T) {
 
 func TestRouting(t *testing.T) {
 	h := newHarness(t, nil)
-	for _, method := range []string{"GetUser", "getusers", "GetACDState"} {
+	for _, method := range []string{"GetUser", "getusers", "GetACDStates", "getacdstate"} {
 		resp, body, err := h.post(context.Background(), method, vals("application_id", "10"), h.token)
 		if err != nil {
 			t.Fatal(err)
@@ -489,8 +489,8 @@ func TestRouting(t *testing.T) {
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("path outside platform_api: HTTP %d, want 404", resp.StatusCode)
 	}
-	if got := h.srv.Stats().Requests; got != 6 {
-		t.Errorf("Stats.Requests = %d, want 6 (every request counts)", got)
+	if got := h.srv.Stats().Requests; got != 7 {
+		t.Errorf("Stats.Requests = %d, want 7 (every request counts)", got)
 	}
 }
 

@@ -1,6 +1,7 @@
 package voxsim
 
 import (
+	"cmp"
 	"slices"
 	"time"
 )
@@ -20,16 +21,68 @@ type Skill struct {
 	Name string
 }
 
-// Queue is an ACD queue. As a user's binding AutoLink tells whether the user
-// was bound automatically (by skill) or by hand. ApplicationID is only used
-// in the account's catalogue (Account.Queues): queues belong to an
-// application, which GetACDState/GetQueues will need.
+// Queue is an ACD queue. As a user's binding (User.Queues) only ID, Name
+// and AutoLink matter: AutoLink tells whether the user was bound
+// automatically (by skill) or by hand. As the account's catalogue entry
+// (Account.Queues) the other fields are the queue's settings, which
+// GetQueues reports, and its simulated demand, which Evolve uses.
 type Queue struct {
 	ID            int64
 	Name          string
 	AutoLink      bool
 	ApplicationID int64
+
+	// Settings, as GetQueues reports them. Priority is acd_queue_priority
+	// (0 is the highest); ServiceProbability 0 is written as the
+	// documented default 1.0; MaxQueueSize (calls), MaxWaitingTime
+	// (minutes) and AverageServiceTime (seconds) are left out of the JSON
+	// when 0. Created and Modified are left out when zero.
+	Priority           int
+	AutoBinding        bool
+	ServiceProbability float64
+	MaxQueueSize       int
+	MaxWaitingTime     int
+	AverageServiceTime int
+	Created, Modified  time.Time
+
+	// Simulated demand (see Evolve). CallsPerHour is the mean arrival rate;
+	// 0 takes Config.CallsPerHour, a negative value means no calls. Surge,
+	// when above 1, multiplies the rate during occasional surges (about one
+	// every 20 minutes, lasting about 6). Patience is how long callers wait
+	// on average before hanging up; 0 means 3 minutes. AverageServiceTime,
+	// when set, is also the mean talk time of simulated calls (else 90 s to
+	// 330 s). MaxQueueSize, when set, rejects arrivals beyond it.
+	CallsPerHour float64
+	Surge        float64
+	Patience     time.Duration
 }
+
+// binding returns q as a user's binding: the catalogue fields cleared.
+func (q Queue) binding(autoLink bool) Queue {
+	return Queue{ID: q.ID, Name: q.Name, AutoLink: autoLink}
+}
+
+// Call is an ACD request (a caller) in a queue. A call waits until an
+// operator takes it: while it rings a READY operator, Offered names them
+// (the operator is then "locked"); once answered, Operator names the
+// IN_SERVICE operator and Answered says when. A call leaves the state when
+// it ends (the operator leaves IN_SERVICE) or its caller hangs up while
+// waiting. Evolve maintains these links; calls a test sets are taken
+// verbatim.
+type Call struct {
+	ID       int64 // acd_session_history_id
+	QueueID  int64
+	Priority int       // 1 (highest) .. 100
+	Arrived  time.Time // begin_time
+	CallerID string    // "" leaves callerid out
+
+	Operator int64     // the user serving the call; 0 while it waits
+	Answered time.Time // when service began (with Operator)
+	Offered  int64     // while waiting: the READY user it rings; 0 when none
+}
+
+// Waiting reports whether the call has not been answered yet.
+func (c Call) Waiting() bool { return c.Operator == 0 }
 
 // TimeEncoding says how a user's unknown (zero) timestamps are written, since
 // the real API sends them absent, as "" and as null, and clients must cope
@@ -84,13 +137,16 @@ type User struct {
 
 // Account is the whole simulated account. Skills and Queues are the
 // account's catalogues; GetUsers does not need them (it reports a user's
-// bindings) but the generator fills them and GetACDState will need Queues.
+// bindings). GetQueues, GetACDState and Evolve use Queues, plus any queue
+// that users are bound to without a catalogue entry. Calls are the ACD
+// requests in the queues now.
 type Account struct {
 	ID     int64
 	Apps   []Application
 	Users  []User
 	Skills []Skill
 	Queues []Queue
+	Calls  []Call
 }
 
 // ACD statuses as documented. Clients must tolerate others; the simulator
@@ -143,5 +199,29 @@ func (a Account) clone() Account {
 	a.Users = cloneUsers(a.Users)
 	a.Skills = slices.Clone(a.Skills)
 	a.Queues = slices.Clone(a.Queues)
+	a.Calls = slices.Clone(a.Calls)
 	return a
+}
+
+// knownQueues is every queue of the account: the catalogue in its order,
+// then queues that users are bound to without a catalogue entry, by id,
+// described by their first binding (AutoLink cleared).
+func (a *Account) knownQueues() []Queue {
+	out := slices.Clone(a.Queues)
+	seen := make(map[int64]bool, len(out))
+	for _, q := range out {
+		seen[q.ID] = true
+	}
+	var extra []Queue
+	for i := range a.Users {
+		for _, q := range a.Users[i].Queues {
+			if !seen[q.ID] {
+				seen[q.ID] = true
+				q.AutoLink = false
+				extra = append(extra, q)
+			}
+		}
+	}
+	slices.SortFunc(extra, func(x, y Queue) int { return cmp.Compare(x.ID, y.ID) })
+	return append(out, extra...)
 }

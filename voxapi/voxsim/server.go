@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -44,6 +45,20 @@ type Config struct {
 	Seed int64
 	// Logger receives one debug line per request; default discards.
 	Logger *slog.Logger
+
+	// CallsPerHour is the simulated call arrival rate of every queue
+	// without its own Queue.CallsPerHour. 0 (the default) gives no calls
+	// there; see Evolve.
+	CallsPerHour float64
+
+	// Roles are the service account's roles (RoleOwner, RoleSupervisor...).
+	// A method none of them allows answers 104, as the real service does
+	// for a role-restricted account (see MethodRoles). Empty means Owner:
+	// everything is allowed.
+	Roles []string
+	// ForbiddenMethods answer 104 whatever Roles say, for tests that only
+	// want one method refused.
+	ForbiddenMethods []string
 }
 
 // DefaultMaxSkew is the iat tolerance when Config.MaxSkew is zero. The real
@@ -62,10 +77,11 @@ const maxBodyBytes = 1 << 20
 // (marshalled by the caller) or an API error.
 type methodFunc func(s *Server, p *paramReader) (any, *apiError)
 
-// methods is the routing table, by case-sensitive method name. GetACDState
-// will be added here.
+// methods is the routing table, by case-sensitive method name.
 var methods = map[string]methodFunc{
-	"GetUsers": (*Server).getUsers,
+	"GetUsers":    (*Server).getUsers,
+	"GetQueues":   (*Server).getQueues,
+	"GetACDState": (*Server).getACDState,
 }
 
 // Server is the simulated Management API. It is an http.Handler; Start
@@ -185,6 +201,25 @@ func (s *Server) UpdateUsers(fn func(users []User) []User) {
 	s.acct.Users = cloneUsers(fn(s.acct.Users))
 }
 
+// SetCalls replaces the calls in the queues, e.g. to build an exact
+// GetACDState answer. They are taken verbatim; Evolve then animates them
+// (and drops links that contradict the users' statuses, see Evolve).
+func (s *Server) SetCalls(calls []Call) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.acct.Calls = slices.Clone(calls)
+	if s.evo != nil {
+		s.evo.forgetCalls()
+	}
+}
+
+// Calls returns a copy of the calls in the queues now.
+func (s *Server) Calls() []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.acct.Calls)
+}
+
 // response is a complete answer, built before anything is written so that
 // faults can truncate or replace it.
 type response struct {
@@ -281,6 +316,9 @@ func (s *Server) answer(r *http.Request, method string, req *Request) response {
 	}
 	if err := s.authenticate(req.Token); err != nil {
 		s.stats.authFailure()
+		return errorResponse(err)
+	}
+	if err := s.authorize(method); err != nil {
 		return errorResponse(err)
 	}
 	body, apiErr := fn(s, &paramReader{v: req.Params})

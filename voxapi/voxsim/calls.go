@@ -1,0 +1,580 @@
+package voxsim
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+)
+
+// The call simulation (see Evolve). Times are whole seconds, so the
+// simulation runs event by event, at most once per simulated second.
+const (
+	// defaultPatience is how long callers wait on average before hanging
+	// up; no caller hangs up before minPatience.
+	defaultPatience = 3 * time.Minute
+	minPatience     = 10 * time.Second
+	// A call rings an operator 2-10 s before they answer; one offer in
+	// missOneIn is missed after 20-30 s, and the operator is banned.
+	missOneIn = 1000
+	// readyBreakMean is the mean time a READY operator bound to a queue
+	// keeps waiting for calls before a break or logout (exponential: the
+	// chance does not depend on how long they have waited), about the
+	// timer model's break rate.
+	readyBreakMean = 18 * time.Minute
+	// Surges: normal periods last 5 min plus an exponential 15 min mean,
+	// surges 2 min plus an exponential 4 min mean.
+	normalMin, normalMean = 5 * time.Minute, 15 * time.Minute
+	surgeMin, surgeMean   = 2 * time.Minute, 4 * time.Minute
+	// maxCatchUp bounds the part of a long gap between Evolve calls that
+	// is simulated; older events are skipped: statuses hold, callers who
+	// would have hung up are gone.
+	maxCatchUp = 6 * time.Hour
+	// maxArrivalsPerSecond bounds one queue's arrivals in one second.
+	maxArrivalsPerSecond = 1000
+)
+
+// readyBreaks is where a READY operator bound to a queue goes when their
+// READY timer ends: calls, not the timer, take them IN_SERVICE, and missed
+// calls, not the timer, ban them. Weights as agentModel's.
+var readyBreaks = []weighted{{StatusDND, 40}, {StatusTimeout, 30}, {StatusOffline, 10}, {StatusOnline, 19}}
+
+// queueSim is a queue's arrival process.
+type queueSim struct {
+	base      float64   // the queue's rate (calls/hour) when drawn
+	surge     float64   // the queue's Surge when drawn
+	next      time.Time // next arrival
+	surging   bool
+	regimeEnd time.Time // when the normal or surge period ends; zero: no surges
+}
+
+func (q *queueSim) rate() float64 {
+	if q.surging {
+		return q.base * q.surge
+	}
+	return q.base
+}
+
+// callSim is what the simulation knows of a call beyond Call.
+type callSim struct {
+	giveUp  time.Time // the caller hangs up if still waiting (not ringing)
+	ringEnd time.Time // while Offered: when the operator answers or misses
+	missed  bool      // the ringing operator will miss the call
+	wake    time.Time // a dispatch the call is owed (found waiting); zero: none
+}
+
+// simQueue is a known queue with its effective call rate.
+type simQueue struct {
+	Queue
+	rate float64 // calls/hour; 0: none
+}
+
+// rate is q's effective arrival rate.
+func (e *evolver) rate(q Queue) float64 {
+	switch {
+	case q.CallsPerHour > 0:
+		return q.CallsPerHour
+	case q.CallsPerHour < 0:
+		return 0
+	}
+	return max(e.defaultRate, 0)
+}
+
+// wantsCalls reports whether the account simulates calls.
+func (e *evolver) wantsCalls(acct *Account) bool {
+	if len(acct.Calls) > 0 {
+		return true
+	}
+	return slices.ContainsFunc(acct.knownQueues(), func(q Queue) bool { return e.rate(q) > 0 })
+}
+
+// forgetCalls drops what the simulation knew of the calls, after SetCalls.
+func (e *evolver) forgetCalls() { clear(e.calls) }
+
+// stepCalls advances an account that simulates calls to now.
+func (e *evolver) stepCalls(acct *Account, now time.Time) {
+	if !e.clock.IsZero() && now.Before(e.clock) {
+		return
+	}
+	start := cmp.Or(e.clock, now)
+	e.syncAgents(acct, now)
+	e.syncQueues(acct, start)
+	e.syncCalls(acct, start)
+	cursor := time.Time{}
+	if t, ok := e.nextEvent(acct, now, cursor); ok {
+		if floor := now.Add(-maxCatchUp); t.Before(floor) {
+			e.skipTo(acct, floor)
+		}
+	}
+	for range int(maxCatchUp/time.Second) + 2 {
+		t, ok := e.nextEvent(acct, now, cursor)
+		if !ok {
+			break
+		}
+		e.runAt(acct, t)
+		cursor = t
+	}
+	e.clock = now
+}
+
+// syncAgents tracks new operators, forgets removed users and aligns the
+// agents with acct.Users for this step.
+func (e *evolver) syncAgents(acct *Account, now time.Time) {
+	e.order = slices.Grow(e.order[:0], len(acct.Users))[:len(acct.Users)]
+	e.userIdx = make(map[int64]int, len(acct.Users))
+	for i := range acct.Users {
+		u := &acct.Users[i]
+		e.userIdx[u.ID] = i
+		e.order[i] = nil
+		if !u.Active || u.Status == "" {
+			continue
+		}
+		ag := e.agents[u.ID]
+		if ag == nil {
+			since := u.StatusChange
+			if since.IsZero() || since.After(now) {
+				since = now
+			}
+			ag = &agent{next: since.Add(e.dwellFor(u))}
+			e.agents[u.ID] = ag
+		}
+		e.order[i] = ag
+	}
+	for id := range e.agents {
+		if _, ok := e.userIdx[id]; !ok {
+			delete(e.agents, id)
+		}
+	}
+}
+
+// syncQueues starts (at start) the arrivals of new queues and of queues
+// whose rate changed, and orders the queues for dispatch.
+func (e *evolver) syncQueues(acct *Account, start time.Time) {
+	e.known = e.known[:0]
+	live := map[int64]bool{}
+	for _, q := range acct.knownQueues() {
+		r := e.rate(q)
+		e.known = append(e.known, simQueue{Queue: q, rate: r})
+		if r <= 0 {
+			continue
+		}
+		live[q.ID] = true
+		qs := e.queues[q.ID]
+		if qs != nil && qs.base == r && qs.surge == q.Surge {
+			continue
+		}
+		qs = &queueSim{base: r, surge: q.Surge}
+		if q.Surge > 1 {
+			qs.regimeEnd = start.Add(e.regime(false))
+		}
+		qs.next = start.Add(e.gap(qs.rate()))
+		e.queues[q.ID] = qs
+	}
+	for id := range e.queues {
+		if !live[id] {
+			delete(e.queues, id)
+		}
+	}
+	slices.SortStableFunc(e.known, func(a, b simQueue) int { return cmp.Compare(a.Priority, b.Priority) })
+}
+
+func (e *evolver) queue(id int64) (simQueue, bool) {
+	i := slices.IndexFunc(e.known, func(q simQueue) bool { return q.ID == id })
+	if i < 0 {
+		return simQueue{}, false
+	}
+	return e.known[i], true
+}
+
+func (e *evolver) user(acct *Account, id int64) (*User, int) {
+	i, ok := e.userIdx[id]
+	if !ok {
+		return nil, -1
+	}
+	return &acct.Users[i], i
+}
+
+// syncCalls learns calls it has not seen (set by SetCalls, SetAccount or
+// Generate) and resolves links that contradict the users' statuses: an
+// answered call whose operator is not an active IN_SERVICE user (or who
+// serves another call) has ended; a call ringing someone who is not an
+// active READY user (or rung by another call) waits again.
+func (e *evolver) syncCalls(acct *Account, start time.Time) {
+	busy := map[int64]bool{}
+	live := map[int64]bool{}
+	maxID := int64(0)
+	kept := acct.Calls[:0]
+	for _, c := range acct.Calls {
+		maxID = max(maxID, c.ID)
+		cs := e.calls[c.ID]
+		if cs == nil {
+			q, _ := e.queue(c.QueueID)
+			cs = &callSim{giveUp: later(c.Arrived.Add(e.patience(q.Queue)), start), wake: later(c.Arrived, start)}
+			e.calls[c.ID] = cs
+		}
+		switch {
+		case c.Operator != 0:
+			u, _ := e.user(acct, c.Operator)
+			if u == nil || !u.Active || u.Status != StatusInService || busy[c.Operator] {
+				continue // it has ended
+			}
+			busy[c.Operator] = true
+			c.Offered = 0
+		case c.Offered != 0:
+			u, _ := e.user(acct, c.Offered)
+			if u == nil || !u.Active || u.Status != StatusReady || busy[c.Offered] {
+				c.Offered, cs.ringEnd, cs.missed, cs.wake = 0, time.Time{}, false, start
+				break
+			}
+			busy[c.Offered] = true
+			if cs.ringEnd.IsZero() {
+				cs.ringEnd, cs.missed = e.ring(start)
+			}
+		}
+		live[c.ID] = true
+		kept = append(kept, c)
+	}
+	clear(acct.Calls[len(kept):])
+	acct.Calls = kept
+	for id := range e.calls {
+		if !live[id] {
+			delete(e.calls, id)
+		}
+	}
+	e.nextCallID = max(e.nextCallID, maxID+1, 1)
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// nextEvent is the earliest pending event no later than now, never earlier
+// than cursor (an event the last one made overdue happens at once).
+func (e *evolver) nextEvent(acct *Account, now, cursor time.Time) (time.Time, bool) {
+	var best time.Time
+	found := false
+	consider := func(t time.Time) {
+		if t.IsZero() {
+			return
+		}
+		t = later(t, cursor)
+		if !t.After(now) && (!found || t.Before(best)) {
+			best, found = t, true
+		}
+	}
+	for _, ag := range e.order {
+		if ag != nil {
+			consider(ag.next)
+		}
+	}
+	for _, c := range acct.Calls {
+		if c.Operator != 0 {
+			continue // ends with its operator's IN_SERVICE
+		}
+		cs := e.calls[c.ID]
+		if c.Offered != 0 {
+			consider(cs.ringEnd)
+		} else {
+			consider(cs.giveUp)
+		}
+		consider(cs.wake)
+	}
+	for _, q := range e.known {
+		if qs := e.queues[q.ID]; qs != nil {
+			consider(qs.next)
+			consider(qs.regimeEnd)
+		}
+	}
+	return best, found
+}
+
+// skipTo moves every event before floor to floor or later: statuses hold,
+// callers who would have hung up are gone, arrivals restart.
+func (e *evolver) skipTo(acct *Account, floor time.Time) {
+	for i, ag := range e.order {
+		if ag != nil && ag.next.Before(floor) {
+			ag.next = floor.Add(e.dwellFor(&acct.Users[i]))
+		}
+	}
+	kept := acct.Calls[:0]
+	for _, c := range acct.Calls {
+		cs := e.calls[c.ID]
+		if c.Waiting() && c.Offered == 0 && cs.giveUp.Before(floor) {
+			delete(e.calls, c.ID)
+			continue
+		}
+		if c.Offered != 0 && cs.ringEnd.Before(floor) {
+			cs.ringEnd = floor
+		}
+		if !cs.wake.IsZero() && cs.wake.Before(floor) {
+			cs.wake = floor
+		}
+		kept = append(kept, c)
+	}
+	clear(acct.Calls[len(kept):])
+	acct.Calls = kept
+	for _, q := range e.known {
+		qs := e.queues[q.ID]
+		if qs == nil {
+			continue
+		}
+		if !qs.regimeEnd.IsZero() && qs.regimeEnd.Before(floor) {
+			qs.regimeEnd = floor.Add(e.regime(qs.surging))
+		}
+		if qs.next.Before(floor) {
+			qs.next = floor.Add(e.gap(qs.rate()))
+		}
+	}
+}
+
+// runAt plays every event due at t, in a fixed order: statuses that end,
+// rings that end and callers who hang up, arrivals and surges, then offers.
+func (e *evolver) runAt(acct *Account, t time.Time) {
+	for i, ag := range e.order {
+		if ag == nil {
+			continue
+		}
+		u := &acct.Users[i]
+		for steps := 0; !ag.next.After(t); steps++ {
+			if steps >= maxStepsPerUser {
+				ag.next = t.Add(e.dwellFor(u))
+				break
+			}
+			e.statusEnds(acct, u, ag)
+		}
+	}
+	e.resolveCalls(acct, t)
+	e.arrivals(acct, t)
+	e.dispatch(acct, t)
+}
+
+// statusEnds moves u on at the end of its status (ag.next).
+func (e *evolver) statusEnds(acct *Account, u *User, ag *agent) {
+	at := ag.next
+	if len(u.Queues) > 0 && u.Status == StatusReady {
+		if i := slices.IndexFunc(acct.Calls, func(c Call) bool { return c.Waiting() && c.Offered == u.ID }); i >= 0 {
+			// A call rings them: the break waits for the answer.
+			ag.next = e.calls[acct.Calls[i].ID].ringEnd.Add(time.Second)
+			return
+		}
+		u.Status, u.StatusChange = pickWeighted(e.rng, readyBreaks), at
+		ag.next = at.Add(e.dwellFor(u))
+		return
+	}
+	if u.Status == StatusInService {
+		e.endCalls(acct, u.ID)
+	}
+	e.transition(u, at)
+	ag.next = at.Add(e.dwellFor(u))
+}
+
+// endCalls removes the calls operator serves: they hung up.
+func (e *evolver) endCalls(acct *Account, operator int64) {
+	acct.Calls = slices.DeleteFunc(acct.Calls, func(c Call) bool {
+		if c.Operator == operator {
+			delete(e.calls, c.ID)
+			return true
+		}
+		return false
+	})
+}
+
+// resolveCalls ends the rings due at t (answered: the operator goes
+// IN_SERVICE; missed: banned, the call waits again) and removes the
+// callers who hang up at t.
+func (e *evolver) resolveCalls(acct *Account, t time.Time) {
+	kept := acct.Calls[:0]
+	for _, c := range acct.Calls {
+		cs := e.calls[c.ID]
+		if !cs.wake.After(t) {
+			cs.wake = time.Time{}
+		}
+		switch {
+		case c.Operator != 0:
+		case c.Offered != 0:
+			if cs.ringEnd.After(t) {
+				break
+			}
+			op := c.Offered
+			c.Offered, cs.ringEnd = 0, time.Time{}
+			u, i := e.user(acct, op)
+			if u == nil || !u.Active || u.Status != StatusReady || e.order[i] == nil {
+				break // waits again
+			}
+			if cs.missed {
+				cs.missed = false
+				u.Status, u.StatusChange = StatusBanned, t
+				e.order[i].next = t.Add(e.dwellFor(u))
+				break
+			}
+			c.Operator, c.Answered = op, t
+			u.Status, u.StatusChange = StatusInService, t
+			e.order[i].next = t.Add(e.serviceTime(c.QueueID))
+		case !cs.giveUp.After(t):
+			delete(e.calls, c.ID) // the caller hangs up
+			continue
+		}
+		kept = append(kept, c)
+	}
+	clear(acct.Calls[len(kept):])
+	acct.Calls = kept
+}
+
+// arrivals adds the callers arriving at t and switches surges on and off.
+func (e *evolver) arrivals(acct *Account, t time.Time) {
+	for _, q := range e.known {
+		qs := e.queues[q.ID]
+		if qs == nil {
+			continue
+		}
+		n := 0
+		for ; !qs.next.After(t) && n < maxArrivalsPerSecond; n++ {
+			e.arrive(acct, q.Queue, qs.next)
+			qs.next = qs.next.Add(e.gap(qs.rate()))
+		}
+		if n == maxArrivalsPerSecond {
+			qs.next = later(qs.next, t.Add(time.Second))
+		}
+		if !qs.regimeEnd.IsZero() && !qs.regimeEnd.After(t) {
+			qs.surging = !qs.surging
+			qs.regimeEnd = t.Add(e.regime(qs.surging))
+			qs.next = t.Add(e.gap(qs.rate())) // memoryless: redraw at the new rate
+		}
+	}
+}
+
+// arrive enqueues a caller, unless the queue is full (max_queue_size).
+func (e *evolver) arrive(acct *Account, q Queue, at time.Time) {
+	prio, callerID := e.callPriority(), e.callerID()
+	if q.MaxQueueSize > 0 {
+		waiting := 0
+		for _, c := range acct.Calls {
+			if c.QueueID == q.ID && c.Waiting() {
+				waiting++
+			}
+		}
+		if waiting >= q.MaxQueueSize {
+			return // rejected
+		}
+	}
+	id := e.nextCallID
+	e.nextCallID++
+	acct.Calls = append(acct.Calls, Call{ID: id, QueueID: q.ID, Priority: prio, Arrived: at, CallerID: callerID})
+	e.calls[id] = &callSim{giveUp: at.Add(e.patience(q))}
+}
+
+// dispatch offers waiting calls to free READY operators at t: queues by
+// priority, calls in service order, operators idle longest first.
+func (e *evolver) dispatch(acct *Account, t time.Time) {
+	waits := func(c Call) bool { return c.Waiting() && c.Offered == 0 && !c.Arrived.After(t) }
+	if !slices.ContainsFunc(acct.Calls, waits) {
+		return
+	}
+	rung := map[int64]bool{}
+	for _, c := range acct.Calls {
+		if c.Waiting() && c.Offered != 0 {
+			rung[c.Offered] = true
+		}
+	}
+	for _, q := range e.known {
+		var waiting []int
+		for i, c := range acct.Calls {
+			if c.QueueID == q.ID && waits(c) {
+				waiting = append(waiting, i)
+			}
+		}
+		if len(waiting) == 0 {
+			continue
+		}
+		var free []int
+		for i := range acct.Users {
+			u := &acct.Users[i]
+			if u.Active && u.Status == StatusReady && e.order[i] != nil && !rung[u.ID] && hasQueueID(u, q.ID) {
+				free = append(free, i)
+			}
+		}
+		if len(free) == 0 {
+			continue
+		}
+		slices.SortFunc(waiting, func(a, b int) int { return serviceOrder(acct.Calls[a], acct.Calls[b]) })
+		slices.SortFunc(free, func(a, b int) int {
+			ua, ub := &acct.Users[a], &acct.Users[b]
+			return cmp.Or(ua.StatusChange.Compare(ub.StatusChange), cmp.Compare(ua.ID, ub.ID))
+		})
+		for k := range min(len(waiting), len(free)) {
+			c, u := &acct.Calls[waiting[k]], &acct.Users[free[k]]
+			c.Offered = u.ID
+			rung[u.ID] = true
+			cs := e.calls[c.ID]
+			cs.ringEnd, cs.missed = e.ring(t)
+		}
+	}
+}
+
+// dwellFor draws how long u stays in its status.
+func (e *evolver) dwellFor(u *User) time.Duration {
+	if e.withCalls && len(u.Queues) > 0 && u.Status == StatusReady {
+		return max(time.Duration(e.rng.ExpFloat64()*float64(readyBreakMean)), 20*time.Second).Truncate(time.Second)
+	}
+	return e.dwell(u.Status)
+}
+
+// ring draws when an offer made at t ends and whether it is missed.
+func (e *evolver) ring(t time.Time) (time.Time, bool) {
+	if e.rng.IntN(missOneIn) == 0 {
+		return t.Add(time.Duration(20+e.rng.IntN(11)) * time.Second), true
+	}
+	return t.Add(time.Duration(2+e.rng.IntN(9)) * time.Second), false
+}
+
+// gap draws the time to the next arrival at rate calls/hour.
+func (e *evolver) gap(rate float64) time.Duration {
+	return time.Duration(math.Round(e.rng.ExpFloat64()*3600/rate)) * time.Second
+}
+
+// regime draws how long a normal period (or a surge) lasts.
+func (e *evolver) regime(surge bool) time.Duration {
+	lo, mean := normalMin, normalMean
+	if surge {
+		lo, mean = surgeMin, surgeMean
+	}
+	return (lo + time.Duration(e.rng.ExpFloat64()*float64(mean))).Truncate(time.Second)
+}
+
+// patience draws how long a caller of q waits before hanging up.
+func (e *evolver) patience(q Queue) time.Duration {
+	mean := cmp.Or(q.Patience, defaultPatience)
+	if mean <= minPatience {
+		return mean.Truncate(time.Second)
+	}
+	return (minPatience + time.Duration(e.rng.ExpFloat64()*float64(mean-minPatience))).Truncate(time.Second)
+}
+
+// serviceTime draws how long a call of the queue lasts once answered.
+func (e *evolver) serviceTime(queueID int64) time.Duration {
+	q, _ := e.queue(queueID)
+	if avg := q.AverageServiceTime; avg > 0 {
+		return time.Duration(max(avg/2+e.rng.IntN(avg+1), 1)) * time.Second
+	}
+	return e.dwell(StatusInService)
+}
+
+// callPriority draws a caller's priority: mostly 50, some 20, a few 1.
+func (e *evolver) callPriority() int {
+	switch n := e.rng.IntN(100); {
+	case n < 5:
+		return 1
+	case n < 15:
+		return 20
+	}
+	return 50
+}
+
+// callerID draws a North American number.
+func (e *evolver) callerID() string {
+	return fmt.Sprintf("+1%d%09d", 2+e.rng.IntN(8), e.rng.Int64N(1_000_000_000))
+}

@@ -1,0 +1,126 @@
+package voxsim
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+)
+
+// queueInfoJSON is QueueInfoType, GetQueues' result item. The fields the
+// reference marks optional are left out when the simulator has no value.
+type queueInfoJSON struct {
+	ACDQueueID         int64   `json:"acd_queue_id"`
+	ACDQueueName       string  `json:"acd_queue_name"`
+	ApplicationID      int64   `json:"application_id"`
+	ACDQueuePriority   int     `json:"acd_queue_priority"`
+	AutoBinding        bool    `json:"auto_binding"`
+	ServiceProbability float64 `json:"service_probability"`
+	MaxQueueSize       int     `json:"max_queue_size,omitempty"`
+	MaxWaitingTime     int     `json:"max_waiting_time,omitempty"`
+	AverageServiceTime int     `json:"average_service_time,omitempty"`
+	Created            string  `json:"created,omitempty"`
+	Modified           string  `json:"modified,omitempty"`
+}
+
+// getQueuesJSON is GetQueues' answer: a paged array like GetUsers'.
+type getQueuesJSON struct {
+	Result     []queueInfoJSON `json:"result"`
+	TotalCount int             `json:"total_count"`
+	Count      int             `json:"count"`
+}
+
+// getQueues implements GetQueues: the queues of one application (named by
+// application_id or application_name, exactly one, as for GetUsers),
+// optionally one acd_queue_id or queues whose name contains
+// acd_queue_name, ordered by acd_queue_id, paged by count (default 20) and
+// offset. Queues users are bound to without a catalogue entry are listed
+// with their binding's ApplicationID.
+func (s *Server) getQueues(p *paramReader) (any, *apiError) {
+	appID, hasAppID := p.int64("application_id")
+	appName := p.str("application_name")
+	queueID, hasQueue := p.int64("acd_queue_id")
+	queueName := strings.ToLower(p.str("acd_queue_name"))
+	count := p.nonNegInt("count", 20)
+	offset := p.nonNegInt("offset", 0)
+	if p.err != nil {
+		return nil, p.err
+	}
+	switch {
+	case p.has("application_id") && appName != "":
+		return nil, errorf(CodeOnlyOneParam, "Only one of the parameters 'application_id', 'application_name' may be given")
+	case !hasAppID && appName == "":
+		return nil, errorf(CodeRequiredParamEmpty, "The required parameter 'application_id' or 'application_name' is empty")
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	acct := &s.acct
+	apps, err := acct.appSet(hasAppID, appID, appName)
+	if err != nil {
+		return nil, err
+	}
+	var matched []Queue
+	for _, q := range acct.knownQueues() {
+		switch {
+		case !apps[q.ApplicationID]:
+		case hasQueue && q.ID != queueID:
+		case queueName != "" && !strings.Contains(strings.ToLower(q.Name), queueName):
+		default:
+			matched = append(matched, q)
+		}
+	}
+	slices.SortStableFunc(matched, func(a, b Queue) int { return cmp.Compare(a.ID, b.ID) })
+	page := matched[min(offset, len(matched)):]
+	page = page[:min(count, len(page))]
+	out := getQueuesJSON{Result: make([]queueInfoJSON, 0, len(page)), TotalCount: len(matched), Count: len(page)}
+	for _, q := range page {
+		out.Result = append(out.Result, encodeQueueInfo(q))
+	}
+	return out, nil
+}
+
+func encodeQueueInfo(q Queue) queueInfoJSON {
+	j := queueInfoJSON{
+		ACDQueueID:         q.ID,
+		ACDQueueName:       q.Name,
+		ApplicationID:      q.ApplicationID,
+		ACDQueuePriority:   q.Priority,
+		AutoBinding:        q.AutoBinding,
+		ServiceProbability: q.ServiceProbability,
+		MaxQueueSize:       q.MaxQueueSize,
+		MaxWaitingTime:     q.MaxWaitingTime,
+		AverageServiceTime: q.AverageServiceTime,
+	}
+	if j.ServiceProbability == 0 {
+		j.ServiceProbability = 1
+	}
+	if !q.Created.IsZero() {
+		j.Created = formatTime(q.Created)
+	}
+	if !q.Modified.IsZero() {
+		j.Modified = formatTime(q.Modified)
+	}
+	return j
+}
+
+// appSet resolves the application parameters to the set of application
+// ids they select: an unknown application_id is 116; application_name
+// selects every application whose name contains it (case-insensitively),
+// possibly none.
+func (a *Account) appSet(byID bool, id int64, name string) (map[int64]bool, *apiError) {
+	apps := map[int64]bool{}
+	if byID {
+		if _, ok := a.app(id); !ok {
+			return nil, errorf(CodeInvalidApplicationID, "Invalid application id %d", id)
+		}
+		apps[id] = true
+		return apps, nil
+	}
+	needle := strings.ToLower(name)
+	for _, app := range a.Apps {
+		if strings.Contains(strings.ToLower(app.Name), needle) {
+			apps[app.ID] = true
+		}
+	}
+	return apps, nil
+}
