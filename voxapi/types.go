@@ -114,13 +114,15 @@ func (t Timestamp) MarshalJSON() ([]byte, error) {
 }
 
 // ParseTimestamp parses the API's timestamp format as UTC. It reports false
-// for "" and for malformed input.
+// for "" and for malformed input, including forms time.Parse would accept
+// but the API never sends (a one-digit or space-padded hour,
+// "2026-11-28 9:05:07"): only the canonical form is a timestamp.
 func ParseTimestamp(s string) (Timestamp, bool) {
-	if s == "" {
+	if len(s) != len(TimeLayout) {
 		return Timestamp{}, false
 	}
 	tm, err := time.ParseInLocation(TimeLayout, s, time.UTC)
-	if err != nil {
+	if err != nil || tm.Format(TimeLayout) != s {
 		return Timestamp{}, false
 	}
 	return Timestamp{Time: tm, Valid: true}, true
