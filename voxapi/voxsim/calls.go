@@ -23,10 +23,10 @@ const (
 	// chance does not depend on how long they have waited), about the
 	// timer model's break rate.
 	readyBreakMean = 18 * time.Minute
-	// Surges: normal periods last 5 min plus an exponential 15 min mean,
-	// surges 2 min plus an exponential 4 min mean.
-	normalMin, normalMean = 5 * time.Minute, 15 * time.Minute
-	surgeMin, surgeMean   = 2 * time.Minute, 4 * time.Minute
+	// Surges: normal periods last 5 min plus an exponential 20 min mean,
+	// surges 2 min plus an exponential 3 min mean.
+	normalMin, normalMean = 5 * time.Minute, 20 * time.Minute
+	surgeMin, surgeMean   = 2 * time.Minute, 3 * time.Minute
 	// maxCatchUp bounds the part of a long gap between Evolve calls that
 	// is simulated; older events are skipped: statuses hold, callers who
 	// would have hung up are gone.
@@ -97,8 +97,11 @@ func (e *evolver) stepCalls(acct *Account, now time.Time) {
 	if !e.clock.IsZero() && now.Before(e.clock) {
 		return
 	}
-	start := cmp.Or(e.clock, now)
-	e.syncAgents(acct, now)
+	start := e.clock
+	if start.IsZero() {
+		start = snapshotTime(acct, now)
+	}
+	e.syncAgents(acct, start, now)
 	e.syncQueues(acct, start)
 	e.syncCalls(acct, start)
 	cursor := time.Time{}
@@ -118,9 +121,32 @@ func (e *evolver) stepCalls(acct *Account, now time.Time) {
 	e.clock = now
 }
 
+// snapshotTime is when an account met for the first time was taken: its
+// latest status change or call event, not after now nor more than
+// maxCatchUp before it (now when it has none). The simulation starts
+// there, so one Evolve long after SetAccount still plays what happened
+// since.
+func snapshotTime(acct *Account, now time.Time) time.Time {
+	var t time.Time
+	for i := range acct.Users {
+		t = later(t, acct.Users[i].StatusChange)
+	}
+	for _, c := range acct.Calls {
+		t = later(later(t, c.Arrived), c.Answered)
+	}
+	if t.IsZero() || t.After(now) {
+		return now
+	}
+	return later(t, now.Add(-maxCatchUp))
+}
+
 // syncAgents tracks new operators, forgets removed users and aligns the
-// agents with acct.Users for this step.
-func (e *evolver) syncAgents(acct *Account, now time.Time) {
+// agents with acct.Users for this step, which starts at start. An operator
+// first seen in a status whose drawn end is before start leaves it within
+// half a dwell after start: an account (generated, or set by a test) is a
+// snapshot, the calls start with it, and its operators must not all have
+// moved on before.
+func (e *evolver) syncAgents(acct *Account, start, now time.Time) {
 	e.order = slices.Grow(e.order[:0], len(acct.Users))[:len(acct.Users)]
 	e.userIdx = make(map[int64]int, len(acct.Users))
 	for i := range acct.Users {
@@ -134,9 +160,13 @@ func (e *evolver) syncAgents(acct *Account, now time.Time) {
 		if ag == nil {
 			since := u.StatusChange
 			if since.IsZero() || since.After(now) {
-				since = now
+				since = start
 			}
-			ag = &agent{next: since.Add(e.dwellFor(u))}
+			d := e.dwellFor(u)
+			ag = &agent{next: since.Add(d)}
+			if ag.next.Before(start) {
+				ag.next = start.Add(time.Duration(e.rng.Int64N(int64(d/2) + 1))).Truncate(time.Second)
+			}
 			e.agents[u.ID] = ag
 		}
 		e.order[i] = ag

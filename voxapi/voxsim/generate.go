@@ -2,6 +2,7 @@ package voxsim
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"time"
@@ -63,7 +64,10 @@ var (
 // non-ASCII), each in 1..2 applications with 1..3 skills and 1..2 queues of
 // those applications, a plausible mix of ACD statuses changed in the recent
 // past, a few inactive users and users without an ACD status, and some users
-// with their own balance. The same GenConfig always gives the same Account.
+// with their own balance. Queues have settings and a call rate matched to
+// their operators, with surges, so Evolve's queues mostly keep up and
+// sometimes build up; every IN_SERVICE operator is on a call. The same
+// GenConfig always gives the same Account.
 func Generate(cfg GenConfig) Account {
 	cfg.Users = cmpOr(cfg.Users, 60)
 	cfg.Apps = max(cmpOr(cfg.Apps, 2), 1)
@@ -152,7 +156,68 @@ func Generate(cfg GenConfig) Account {
 		}
 		acct.Users = append(acct.Users, u)
 	}
+	// Queue settings and calls come from their own stream, so that the
+	// users are what they were before queues had demand.
+	qrng := newRand(cfg.Seed, 0x71_7565_7565_7300) // "queues"
+	for i := range acct.Queues {
+		setQueueDemand(qrng, &acct.Queues[i], acct.Users, now)
+	}
+	acct.Calls = servedCalls(qrng, acct, now)
 	return acct
+}
+
+// callsPerOperatorHour is the generated demand per operator: with the
+// service times below it keeps about a third of the operators on calls, as
+// the timer model did, so queues mostly keep up and build up in surges.
+const callsPerOperatorHour = 4.6
+
+// setQueueDemand gives a generated queue plausible settings and a call
+// rate matched to the operators bound to it (an operator bound to two
+// queues counts half in each), with surges that outrun them.
+func setQueueDemand(rng *rand.Rand, q *Queue, users []User, now time.Time) {
+	staff := 0.0
+	for i := range users {
+		if u := &users[i]; u.Active && u.Status != "" && hasQueueID(u, q.ID) {
+			staff += 1 / float64(len(u.Queues))
+		}
+	}
+	q.Priority = []int{0, 10, 50, 100}[rng.IntN(4)]
+	q.AutoBinding = rng.IntN(3) > 0
+	q.ServiceProbability = []float64{1, 1, 0.9, 0.75}[rng.IntN(4)]
+	q.MaxQueueSize = 20 + 5*rng.IntN(7)
+	q.MaxWaitingTime = 10 + 5*rng.IntN(5)
+	q.AverageServiceTime = 180 + 10*rng.IntN(7)
+	q.Created = now.Add(-time.Duration(30+rng.IntN(700)) * 24 * time.Hour).Truncate(time.Second)
+	q.Modified = q.Created.Add(time.Duration(rng.Int64N(int64(now.Sub(q.Created)) + 1))).Truncate(time.Second)
+	q.CallsPerHour = math.Round(staff*callsPerOperatorHour*(0.9+0.2*rng.Float64())*10) / 10
+	if q.CallsPerHour == 0 {
+		q.CallsPerHour = 1 // no operator: callers still come, and wait
+	}
+	q.Surge = math.Round((2.5+rng.Float64())*10) / 10
+	q.Patience = time.Duration(120+rng.IntN(121)) * time.Second
+}
+
+// servedCalls gives every generated IN_SERVICE operator the call they are
+// on, in one of their queues, answered when their status changed.
+func servedCalls(rng *rand.Rand, acct Account, now time.Time) []Call {
+	var calls []Call
+	id := int64(70_000_000)
+	for _, u := range acct.Users {
+		if u.Status != StatusInService || !u.Active || len(u.Queues) == 0 {
+			continue
+		}
+		id += 1 + rng.Int64N(40)
+		calls = append(calls, Call{
+			ID:       id,
+			QueueID:  pick(rng, u.Queues).ID,
+			Priority: []int{50, 50, 50, 50, 50, 50, 50, 50, 20, 1}[rng.IntN(10)],
+			Arrived:  u.StatusChange.Add(-time.Duration(rng.IntN(90)) * time.Second),
+			CallerID: fmt.Sprintf("+1%d%09d", 2+rng.IntN(8), rng.Int64N(1_000_000_000)),
+			Operator: u.ID,
+			Answered: u.StatusChange,
+		})
+	}
+	return calls
 }
 
 func cmpOr[T comparable](v, def T) T {

@@ -47,8 +47,8 @@ type Queue struct {
 
 	// Simulated demand (see Evolve). CallsPerHour is the mean arrival rate;
 	// 0 takes Config.CallsPerHour, a negative value means no calls. Surge,
-	// when above 1, multiplies the rate during occasional surges (about one
-	// every 20 minutes, lasting about 6). Patience is how long callers wait
+	// when above 1, multiplies the rate during occasional surges (one every
+	// half hour or so, lasting about 5 minutes). Patience is how long callers wait
 	// on average before hanging up; 0 means 3 minutes. AverageServiceTime,
 	// when set, is also the mean talk time of simulated calls (else 90 s to
 	// 330 s). MaxQueueSize, when set, rejects arrivals beyond it.
