@@ -149,10 +149,16 @@ func snapshotTime(acct *Account, now time.Time) time.Time {
 func (e *evolver) syncAgents(acct *Account, start, now time.Time) {
 	e.order = slices.Grow(e.order[:0], len(acct.Users))[:len(acct.Users)]
 	e.userIdx = make(map[int64]int, len(acct.Users))
+	e.members = map[int64][]int{}
 	for i := range acct.Users {
 		u := &acct.Users[i]
 		e.userIdx[u.ID] = i
 		e.order[i] = nil
+		for _, q := range u.Queues {
+			if m := e.members[q.ID]; len(m) == 0 || m[len(m)-1] != i {
+				e.members[q.ID] = append(m, i)
+			}
+		}
 		if !u.Active || u.Status == "" {
 			continue
 		}
@@ -301,7 +307,8 @@ func (e *evolver) nextEvent(acct *Account, now, cursor time.Time) (time.Time, bo
 			consider(ag.next)
 		}
 	}
-	for _, c := range acct.Calls {
+	for i := range acct.Calls {
+		c := &acct.Calls[i]
 		if c.Operator != 0 {
 			continue // ends with its operator's IN_SERVICE
 		}
@@ -500,30 +507,29 @@ func (e *evolver) arrive(acct *Account, q Queue, at time.Time) {
 // dispatch offers waiting calls to free READY operators at t: queues by
 // priority, calls in service order, operators idle longest first.
 func (e *evolver) dispatch(acct *Account, t time.Time) {
-	waits := func(c Call) bool { return c.Waiting() && c.Offered == 0 && !c.Arrived.After(t) }
-	if !slices.ContainsFunc(acct.Calls, waits) {
+	waiting := map[int64][]int{} // by queue
+	rung := map[int64]bool{}
+	for i := range acct.Calls {
+		switch c := &acct.Calls[i]; {
+		case !c.Waiting():
+		case c.Offered != 0:
+			rung[c.Offered] = true
+		case !c.Arrived.After(t):
+			waiting[c.QueueID] = append(waiting[c.QueueID], i)
+		}
+	}
+	if len(waiting) == 0 {
 		return
 	}
-	rung := map[int64]bool{}
-	for _, c := range acct.Calls {
-		if c.Waiting() && c.Offered != 0 {
-			rung[c.Offered] = true
-		}
-	}
 	for _, q := range e.known {
-		var waiting []int
-		for i, c := range acct.Calls {
-			if c.QueueID == q.ID && waits(c) {
-				waiting = append(waiting, i)
-			}
-		}
+		waiting := waiting[q.ID]
 		if len(waiting) == 0 {
 			continue
 		}
 		var free []int
-		for i := range acct.Users {
+		for _, i := range e.members[q.ID] {
 			u := &acct.Users[i]
-			if u.Active && u.Status == StatusReady && e.order[i] != nil && !rung[u.ID] && hasQueueID(u, q.ID) {
+			if u.Active && u.Status == StatusReady && e.order[i] != nil && !rung[u.ID] {
 				free = append(free, i)
 			}
 		}

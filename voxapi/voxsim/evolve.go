@@ -72,9 +72,10 @@ type evolver struct {
 	nextCallID  int64
 
 	// Rebuilt every step: agents aligned with Account.Users, user index by
-	// id, the queues in dispatch order.
+	// id, users by queue, the queues in dispatch order.
 	order   []*agent
 	userIdx map[int64]int
+	members map[int64][]int // user indices by queue bound
 	known   []simQueue
 }
 
