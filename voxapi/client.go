@@ -295,14 +295,23 @@ func (c *Client) do(ctx context.Context, method, body, token string, decode func
 
 	lr := &limitedReader{r: resp.Body, left: c.maxBody}
 	if err := decode(lr); err != nil {
-		var ae *APIError
-		if errors.As(err, &ae) {
+		if ctx.Err() != nil {
+			// Cancelled mid-body. The body read may report the context's
+			// cause, which can wrap another request's *APIError (the pager
+			// cancels its pages with the first failure): it is not this
+			// request's answer, and must not be taken, or written to, as one.
+			outcome = OutcomeNetworkError
+			return fmt.Errorf("voximplant %s: reading answer: %w", method, ctx.Err())
+		}
+		var decoded *APIError
+		if errors.As(err, &decoded) {
+			ae := *decoded // a copy: the decoder's value is not ours to change
 			outcome, code = OutcomeAPIError, ae.Code
 			ae.Method, ae.HTTPStatus = method, resp.StatusCode
 			if ae.Code == CodeRepeatAfter {
 				ae.RetryAfter = max(ae.RetryAfter, repeatAfter(ae.Message))
 			}
-			return ae
+			return &ae
 		}
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || isTransport(err) {
 			outcome = OutcomeNetworkError
