@@ -420,3 +420,32 @@ func TestBodyTooLargeIsNotRetried(t *testing.T) {
 		t.Errorf("%d requests", srv.Stats().Requests)
 	}
 }
+
+// A server whose list itself repeats a user, the same way on every read
+// (total_count steady): after the re-reads, its list is the answer, rather
+// than a scrape that fails for ever.
+func TestSteadyDuplicateInServerListIsAccepted(t *testing.T) {
+	var requests atomic.Int32
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		_ = r.ParseForm()
+		switch r.Form.Get("offset") {
+		case "", "0":
+			fmt.Fprint(w, `{"result":[{"user_id":1},{"user_id":2}],"total_count":4,"count":2}`)
+		default: // user 2 again: the list holds 3 distinct users, total_count says 4
+			fmt.Fprint(w, `{"result":[{"user_id":2},{"user_id":3}],"total_count":4,"count":2}`)
+		}
+	}))
+	defer hs.Close()
+	c := newClientFor(t, hs.URL+"/platform_api/", voxsim.NewTestCredentials(simAccount).JSON(), nil)
+	users, st, err := c.GetAllUsers(context.Background(), AppSelector{ID: 1}, PageOptions{PageSize: 2})
+	if err != nil {
+		t.Fatalf("a steady list was refused: %v", err)
+	}
+	if !slices.Equal(userIDs(users), []int64{1, 2, 3}) || st.TotalCount != 4 {
+		t.Errorf("users %v, total %d", userIDs(users), st.TotalCount)
+	}
+	if got := requests.Load(); got != 2*(1+maxRereads) {
+		t.Errorf("%d requests, want %d: the read is retried before it is accepted", got, 2*(1+maxRereads))
+	}
+}

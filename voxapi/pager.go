@@ -69,12 +69,24 @@ type PageStats struct {
 // before a page's offset shifts a user present throughout out of every
 // page. So a read whose pages disagree on total_count, or that ends with
 // fewer or more distinct users than total_count, is read again from page 1
-// (at most maxRereads times), and fails if it never comes out consistent.
+// (at most maxRereads times). If total_count still moves during the last
+// read, the read fails. If it held still and only the count of distinct
+// users differs (the server's own list has a duplicate or a gap, read the
+// same way every time), that list is the server's answer: it is returned,
+// with a warning, rather than failing every scrape for ever.
 func (c *Client) GetAllUsers(ctx context.Context, app AppSelector, opts PageOptions) ([]User, PageStats, error) {
 	for attempt := 0; ; attempt++ {
 		users, st, err := c.getAllUsersOnce(ctx, app, opts)
+		if attempt >= maxRereads && errors.Is(err, errCountMismatch) && users != nil {
+			c.log.Warn("GetUsers pages hold a different number of distinct users than total_count on every read; serving the users read",
+				"application", app.String(), "err", err)
+			return users, st, nil
+		}
 		if !errors.Is(err, ErrUsersChanged) || attempt >= maxRereads || ctx.Err() != nil {
-			return users, st, err
+			if err != nil {
+				return nil, PageStats{}, err
+			}
+			return users, st, nil
 		}
 		c.log.Debug("users changed while paging; reading the application again", "application", app.String(), "err", err)
 		opts.Hint = PageStats{}
@@ -85,6 +97,10 @@ func (c *Client) GetAllUsers(ctx context.Context, app AppSelector, opts PageOpti
 // up, because users were added or removed while it paged (or the server's
 // paging misbehaved).
 var ErrUsersChanged = errors.New("users changed while paging")
+
+// errCountMismatch marks a read whose total_count held still but whose
+// distinct users do not number total_count.
+var errCountMismatch = fmt.Errorf("%w: distinct users differ from total_count", ErrUsersChanged)
 
 // maxRereads bounds the extra reads of an application whose pages did not
 // add up.
@@ -137,15 +153,16 @@ func (c *Client) getAllUsersOnce(ctx context.Context, app AppSelector, opts Page
 	if p.err != nil {
 		return nil, PageStats{}, p.err
 	}
-	if len(p.users) != p.total {
-		return nil, PageStats{}, fmt.Errorf("application %s: %w: %d distinct users read, total_count %d", app, ErrUsersChanged, len(p.users), p.total)
-	}
 	out := make([]User, 0, len(p.users))
 	for _, u := range p.users {
 		out = append(out, u)
 	}
 	slices.SortFunc(out, func(a, b User) int { return cmpInt64(a.UserID, b.UserID) })
-	return out, PageStats{TotalCount: p.total, PageCap: p.cap, Requests: p.requests}, nil
+	st := PageStats{TotalCount: p.total, PageCap: p.cap, Requests: p.requests}
+	if len(p.users) != p.total {
+		return out, st, fmt.Errorf("application %s: %w: %d distinct users read, total_count %d", app, errCountMismatch, len(p.users), p.total)
+	}
+	return out, st, nil
 }
 
 func cmpInt64(a, b int64) int {
