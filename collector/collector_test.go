@@ -214,6 +214,7 @@ func TestConcurrentScrapesShareOnePass(t *testing.T) {
 
 func TestScraperDeadlineDoesNotCancelSharedPass(t *testing.T) {
 	h := newHarness(t, goldenAccount(), func(c *voxsim.Config) { c.Latency = 300 * time.Millisecond }, voxapi.AppSelector{ID: 1})
+	h.src.opts.PassTimeout = 10 * time.Second
 	exp := NewExporter(h.src, Options{Users: false})
 
 	// The impatient scraper starts the pass and gives up after 100 ms.

@@ -44,6 +44,11 @@ type SourceOptions struct {
 	CacheTTL time.Duration
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// PassTimeout bounds a pass that the scrape starting it would bound
+	// less: a pass runs until the later of that scrape's deadline and now
+	// plus PassTimeout (0: the scrape's deadline alone), or until no scrape
+	// waits for it any more.
+	PassTimeout time.Duration
 	// ACDState also reads GetACDState (and GetQueues for queue names) on
 	// every pass; the fetcher must then implement ACDFetcher.
 	ACDState bool
@@ -114,10 +119,15 @@ func (s *Source) Snapshot(ctx context.Context) *Snapshot {
 	p := s.inflight
 	if p == nil {
 		passCtx, cancel := context.WithCancelCause(context.Background())
+		// The pass gets a deadline too, so that the client knows its budget
+		// and fails at once rather than wait out a Retry-After it cannot
+		// use: the later of the starting scrape's deadline and PassTimeout.
+		passCtx, stopDeadline := withPassDeadline(passCtx, ctx, s.now(), s.opts.PassTimeout)
 		p = &pass{done: make(chan struct{}), cancel: cancel}
 		s.inflight = p
 		go func() {
 			defer cancel(nil)
+			defer stopDeadline()
 			snap := s.run(passCtx)
 			s.mu.Lock()
 			p.snap = snap
@@ -254,4 +264,20 @@ func logFailure(log *slog.Logger, err error) {
 		return
 	}
 	log.Error("reading Voximplant users failed; serving voximplant_up 0", "err", err)
+}
+
+// withPassDeadline gives a pass the later of the starting scrape's deadline
+// and now+timeout. Without either, the pass has no deadline of its own and
+// ends when its last waiter leaves.
+func withPassDeadline(passCtx, scrapeCtx context.Context, now time.Time, timeout time.Duration) (context.Context, context.CancelFunc) {
+	dl, ok := scrapeCtx.Deadline()
+	if timeout > 0 {
+		if own := now.Add(timeout); !ok || own.After(dl) {
+			dl, ok = own, true
+		}
+	}
+	if !ok {
+		return passCtx, func() {}
+	}
+	return context.WithDeadline(passCtx, dl)
 }
