@@ -44,11 +44,18 @@ fmt:
 vet:
 	$(GO) vet ./...
 
+## bench: Go benchmarks (decoder, full scrape path), then the driver in
+## bench/ against voxsim with a 50 ms round trip and a cap of 100 per page
+## (latency of three pagers, peak RSS, load, HA pair). Results and the
+## machine they ran on go in BENCHMARKS.md. BENCH_FLAGS passes driver flags.
+BENCH_FLAGS ?=
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	CGO_ENABLED=0 $(GO) build -trimpath -o bench/voximplant_exporter.bench .
+	$(GO) run ./bench -binary bench/voximplant_exporter.bench $(BENCH_FLAGS)
 
 clean:
-	rm -f $(BINARY)
+	rm -f $(BINARY) bench/voximplant_exporter.bench
 
 ## fuzz: every fuzz target of voxapi (response decoder, timestamp parser,
 ## credentials loader...) for FUZZTIME each, from its committed corpus in

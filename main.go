@@ -139,7 +139,7 @@ func run(args []string, stderr *os.File) int {
 		UserAgent:   exporterName + "/" + version.Version,
 		Logger:      logger.With("component", "voxapi"),
 		Observer:    apiMetrics,
-		HTTPClient:  newAPIHTTPClient(),
+		HTTPClient:  newAPIHTTPClient(cfg.pageConcurrency),
 	})
 	if err != nil {
 		logger.Error("invalid API configuration", "err", err)
@@ -220,9 +220,11 @@ func landingConfig(cfg *config) web.LandingConfig {
 // newAPIHTTPClient is the transport to the Management API. Each scrape's
 // context bounds a call; these bound the parts of one attempt that a context
 // alone would let hang.
-func newAPIHTTPClient() *http.Client {
+// Every page in flight keeps an idle connection for the next scrape, so
+// that a steady scrape opens none.
+func newAPIHTTPClient(pagesInFlight int) *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConnsPerHost = 16
+	tr.MaxIdleConnsPerHost = max(16, pagesInFlight)
 	tr.ResponseHeaderTimeout = 30 * time.Second
 	return &http.Client{Transport: tr}
 }
