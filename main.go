@@ -150,6 +150,7 @@ func run(args []string, stderr *os.File) int {
 		PageSize:        cfg.pageSize,
 		PageConcurrency: cfg.pageConcurrency,
 		CacheTTL:        cfg.cacheTTL,
+		PassTimeout:     cfg.timeout,
 		ACDState:        cfg.acdStateCollector,
 		Logger:          logger.With("component", "collector"),
 	})
