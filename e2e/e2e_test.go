@@ -127,9 +127,10 @@ func TestEndToEnd(t *testing.T) {
 	started := time.Now()
 	bin := exporterBinary(t)
 
-	// The exporter, in demo mode.
+	// The exporter, in demo mode, with every collector on (queue demand from
+	// GetACDState is off by default) so that every dashboard panel has data.
 	expAddr := freeAddr(t)
-	exporter := startProcess(t, "voximplant_exporter", bin, "--demo", "--web.listen-address="+expAddr, "--web.telemetry-path=/metrics")
+	exporter := startProcess(t, "voximplant_exporter", bin, "--demo", "--collector.acd-state", "--web.listen-address="+expAddr, "--web.telemetry-path=/metrics")
 	waitFor(t, "the exporter's /metrics", 30*time.Second, []*process{exporter}, func() (bool, string) {
 		code, body, err := httpGet("http://" + expAddr + "/metrics")
 		if err != nil {
@@ -138,7 +139,8 @@ func TestEndToEnd(t *testing.T) {
 		if code != 200 {
 			return false, fmt.Sprintf("HTTP %d: %.300s", code, body)
 		}
-		return strings.Contains(string(body), "voximplant_up"), "no voximplant_up in the answer yet"
+		return strings.Contains(string(body), "voximplant_up") && strings.Contains(string(body), "voximplant_acd_state_up"),
+			"no voximplant_up or voximplant_acd_state_up in the answer yet"
 	})
 
 	// Prometheus, with the example configuration pointed at it.
@@ -189,20 +191,23 @@ func TestEndToEnd(t *testing.T) {
 	})
 
 	t.Run("target up", func(t *testing.T) { checkTarget(t, api) })
-	t.Run("voximplant_up", func(t *testing.T) {
-		s, err := api.query("voximplant_up")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(s) == 0 {
-			t.Fatal("no voximplant_up series")
-		}
-		for _, x := range s {
-			if fmt.Sprint(x.Value[1]) != "1" {
-				t.Errorf("voximplant_up%v = %v, want 1", x.Metric, x.Value[1])
+	for _, m := range []string{"voximplant_up", "voximplant_acd_state_up"} {
+		t.Run(m, func(t *testing.T) {
+			s, err := api.query(m)
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-	})
+			if len(s) == 0 {
+				t.Fatalf("no %s series", m)
+			}
+			for _, x := range s {
+				if fmt.Sprint(x.Value[1]) != "1" {
+					t.Errorf("%s%v = %v, want 1", m, x.Metric, x.Value[1])
+				}
+			}
+		})
+	}
+	t.Run("queue demand", func(t *testing.T) { checkQueueDemand(t, api) })
 	t.Run("rules healthy", func(t *testing.T) { checkRules(t, api, groups) })
 	t.Run("no exporter alerts", func(t *testing.T) { checkNoExporterAlerts(t, api) })
 	for _, d := range loadDashboards(t) {
@@ -275,6 +280,7 @@ var wantAlerts = []string{
 	"VoximplantExporterDown", "VoximplantScrapeFailing", "VoximplantQueueNoReadyOperators",
 	"VoximplantQueueUnderstaffed", "VoximplantOperatorStuckInStatus", "VoximplantOperatorsBanned",
 	"VoximplantUserBalanceLow", "VoximplantAPIErrors",
+	"VoximplantACDStateFailing", "VoximplantCallsWaitingNoReadyOperators", "VoximplantQueueLongestWaitHigh",
 }
 
 func checkRules(t *testing.T, api promAPI, groups []ruleGroup) {
@@ -320,6 +326,53 @@ func checkRules(t *testing.T, api promAPI, groups []ruleGroup) {
 	}
 }
 
+// checkQueueDemand: with --collector.acd-state the demo serves the queue
+// demand series for the same queues, per application, as the operator
+// series, and the demand recording rules follow them.
+func checkQueueDemand(t *testing.T, api promAPI) {
+	queues := func(expr string) map[string]bool {
+		t.Helper()
+		s, err := api.query(expr)
+		if err != nil {
+			t.Fatalf("%s: %v", expr, err)
+		}
+		out := map[string]bool{}
+		for _, x := range s {
+			out[x.Metric["application"]+"/"+x.Metric["queue_id"]] = true
+		}
+		return out
+	}
+	bound := queues(`count by (application, queue_id) (voximplant_acd_queue_operators)`)
+	for _, m := range []string{
+		"voximplant_acd_queue_waiting_calls", "voximplant_acd_queue_longest_wait_seconds",
+		"voximplant_acd_queue_servicing_calls", "voximplant_acd_queue_ready_operators",
+		"voximplant_acd_queue_locked_operators", "voximplant_acd_queue_after_service_operators",
+		"application_queue:voximplant_acd_queue_waiting_calls:max",
+		"application_queue:voximplant_acd_queue_longest_wait_seconds:max",
+		"application_queue:voximplant_acd_queue_ready_operators:max",
+		"application_queue:voximplant_queue_max_wait_seconds:effective",
+	} {
+		have := queues(m)
+		if len(have) == 0 {
+			t.Errorf("%s: no series", m)
+			continue
+		}
+		for q := range bound {
+			if !have[q] {
+				t.Errorf("%s: no series for queue %s, which operators are bound to", m, q)
+			}
+		}
+	}
+	// How busy the demo's queues were during the run: for the log only, the
+	// simulation decides.
+	if s, err := api.query(`max_over_time(sum(max by (queue_id) (voximplant_acd_queue_waiting_calls))[5m:2s])`); err == nil && len(s) > 0 {
+		t.Logf("most calls waiting at once during the run: %v", s[0].Value[1])
+	}
+	if s, err := api.query(`max_over_time(max(voximplant_acd_queue_longest_wait_seconds)[5m:2s])`); err == nil && len(s) > 0 {
+		t.Logf("longest wait during the run: %vs", s[0].Value[1])
+	}
+}
+
 // checkNoExporterAlerts: with a healthy demo exporter the exporter-health
 // alerts must be neither pending nor firing.
 func checkNoExporterAlerts(t *testing.T, api promAPI) {
@@ -338,7 +391,7 @@ func checkNoExporterAlerts(t *testing.T, api promAPI) {
 	}
 	for _, a := range d.Alerts {
 		switch a.Labels["alertname"] {
-		case "VoximplantExporterDown", "VoximplantScrapeFailing", "VoximplantAPIErrors":
+		case "VoximplantExporterDown", "VoximplantScrapeFailing", "VoximplantAPIErrors", "VoximplantACDStateFailing":
 			t.Errorf("%s is %s against a healthy demo exporter: %v", a.Labels["alertname"], a.State, a.Labels)
 		default:
 			t.Logf("%s %s %v", a.State, a.Labels["alertname"], a.Labels)
