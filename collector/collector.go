@@ -57,7 +57,7 @@ func (s *scrape) Describe(ch chan<- *prometheus.Desc) {
 	}
 	if s.users {
 		for _, d := range []*prometheus.Desc{userInfoDesc, userStatusDesc, userStatusChangeDesc,
-			userLiveBalanceDesc, userFixedBalanceDesc, userActiveDesc} {
+			userLiveBalanceDesc, userFixedBalanceDesc, userQueueInfoDesc, userSkillInfoDesc, userActiveDesc} {
 			ch <- d
 		}
 	}

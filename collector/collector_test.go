@@ -33,6 +33,8 @@ var contentMetrics = []string{
 	"voximplant_user_live_balance",
 	"voximplant_user_fixed_balance",
 	"voximplant_user_active",
+	"voximplant_user_acd_queue_info",
+	"voximplant_user_skill_info",
 }
 
 func at(s string) time.Time {

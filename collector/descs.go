@@ -45,6 +45,10 @@ var (
 		"The user's live balance in the account's currency.", "user_id", "user_name")
 	userFixedBalanceDesc = desc("user_fixed_balance",
 		"The user's last committed balance in the account's currency.", "user_id", "user_name")
+	userQueueInfoDesc = desc("user_acd_queue_info",
+		"An ACD queue the user is bound to (GetUsers' acd_queues); always 1.", "user_id", "user_name", "queue_id", "queue")
+	userSkillInfoDesc = desc("user_skill_info",
+		"A skill the user has (GetUsers' skills); always 1.", "user_id", "user_name", "skill_id", "skill")
 	userActiveDesc = desc("user_active",
 		"1 if the user is active (may log in to applications), 0 otherwise.", "user_id", "user_name")
 )

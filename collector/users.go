@@ -83,6 +83,30 @@ var userFamilies = []*userFamily{
 		},
 	},
 	{
+		name: "voximplant_user_acd_queue_info", desc: userQueueInfoDesc,
+		help:   "An ACD queue the user is bound to (GetUsers' acd_queues); always 1.",
+		labels: []string{"user_id", "user_name", "queue_id", "queue"},
+		series: func(u *voxapi.User, id string, emit emitFunc) {
+			for j, q := range u.ACDQueues {
+				if !slices.ContainsFunc(u.ACDQueues[:j], func(o voxapi.ACDQueueOperator) bool { return o.ACDQueueID == q.ACDQueueID }) {
+					emit(1, id, u.UserName, strconv.FormatInt(q.ACDQueueID, 10), q.ACDQueueName)
+				}
+			}
+		},
+	},
+	{
+		name: "voximplant_user_skill_info", desc: userSkillInfoDesc,
+		help:   "A skill the user has (GetUsers' skills); always 1.",
+		labels: []string{"user_id", "user_name", "skill_id", "skill"},
+		series: func(u *voxapi.User, id string, emit emitFunc) {
+			for j, sk := range u.Skills {
+				if !slices.ContainsFunc(u.Skills[:j], func(o voxapi.Skill) bool { return o.SkillID == sk.SkillID }) {
+					emit(1, id, u.UserName, strconv.FormatInt(sk.SkillID, 10), sk.SkillName)
+				}
+			}
+		},
+	},
+	{
 		name: "voximplant_user_active", desc: userActiveDesc,
 		help:   "1 if the user is active (may log in to applications), 0 otherwise.",
 		labels: []string{"user_id", "user_name"},
