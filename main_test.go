@@ -185,7 +185,7 @@ func TestVersionAndHelp(t *testing.T) {
 	for _, flag := range []string{"--voximplant.credentials-file", "--voximplant.account-id", "--voximplant.api-url",
 		"--voximplant.application-id", "--voximplant.application-name", "--voximplant.page-size",
 		"--voximplant.page-concurrency", "--voximplant.timeout", "--voximplant.cache-ttl", "--web.timeout-offset",
-		"--[no-]collector.users", "--demo", "--web.listen-address", "--web.config.file", "web.systemd-socket",
+		"--[no-]collector.users", "--[no-]collector.acd-state", "--demo", "--web.listen-address", "--web.config.file", "web.systemd-socket",
 		"--web.telemetry-path", "--log.level", "--log.format", "version", "VOXIMPLANT_CREDENTIALS"} {
 		if !strings.Contains(out, flag) {
 			t.Errorf("--help lacks %s", flag)
