@@ -106,9 +106,12 @@ func (s *Source) runACD(ctx context.Context) *acdPass {
 }
 
 // buildACDSnapshot ties each queue of GetACDState to the watched
-// applications: first through the queues their operators are bound to
-// (GetUsers' acd_queues, with names), then through GetQueues for queues no
-// operator is bound to. Queues of applications not watched are left out.
+// applications. Where GetQueues answered for an application, its queues are
+// the application's (a queue belongs to one application, even when an
+// operator of another is bound to it); elsewhere, the queues its operators
+// are bound to (GetUsers' acd_queues) stand in. Names come from acd_queues
+// first, then from GetQueues for queues no operator is bound to. Queues of
+// applications not watched are left out.
 func (s *Source) buildACDSnapshot(p *acdPass, apps []AppUsers) *ACDSnapshot {
 	if p.stateErr != nil {
 		logACDFailure(s.log, p.stateErr)
@@ -120,6 +123,18 @@ func (s *Source) buildACDSnapshot(p *acdPass, apps []AppUsers) *ACDSnapshot {
 		app string
 		id  int64
 	}
+	boundName := map[int64]string{}
+	boundTo := map[key]bool{}
+	for _, au := range apps {
+		for i := range au.Users {
+			for _, q := range au.Users[i].ACDQueues {
+				if _, ok := boundName[q.ACDQueueID]; !ok {
+					boundName[q.ACDQueueID] = q.ACDQueueName
+				}
+				boundTo[key{au.App.String(), q.ACDQueueID}] = true
+			}
+		}
+	}
 	bound := map[key]string{}
 	var order []key
 	add := func(k key, name string) {
@@ -128,17 +143,22 @@ func (s *Source) buildACDSnapshot(p *acdPass, apps []AppUsers) *ACDSnapshot {
 			order = append(order, k)
 		}
 	}
-	for _, au := range apps {
-		app := au.App.String()
-		for i := range au.Users {
-			for _, q := range au.Users[i].ACDQueues {
-				add(key{app, q.ACDQueueID}, q.ACDQueueName)
-			}
-		}
-	}
 	for _, app := range s.opts.Apps {
-		for _, q := range names[app.String()] {
-			add(key{app.String(), q.ACDQueueID}, q.ACDQueueName)
+		qs, known := names[app.String()]
+		if known {
+			for _, q := range qs {
+				name := q.ACDQueueName
+				if n, ok := boundName[q.ACDQueueID]; ok {
+					name = n
+				}
+				add(key{app.String(), q.ACDQueueID}, name)
+			}
+			continue
+		}
+		for k := range boundTo {
+			if k.app == app.String() {
+				add(k, boundName[k.id])
+			}
 		}
 	}
 

@@ -155,3 +155,23 @@ func TestACDStateSurvivesGetUsersFailure(t *testing.T) {
 		t.Errorf("%d operator series on a failed GetUsers", n)
 	}
 }
+
+// A queue belongs to one application: an operator of another watched
+// application bound to it does not put its demand under that application.
+func TestACDStateQueueUnderItsOwnApplication(t *testing.T) {
+	acct := acdAccount()
+	for i := range acct.Users {
+		if acct.Users[i].ID == 301 { // dee, of application 3, also works Sales (application 1)
+			acct.Users[i].Queues = append(acct.Users[i].Queues, voxsim.Queue{ID: 10, Name: "Sales"})
+		}
+	}
+	h := newHarness(t, acct, func(c *voxsim.Config) { c.Now = func() time.Time { return acdNow } }, voxapi.AppSelector{ID: 1})
+	src := NewSource(h.client, SourceOptions{Apps: []voxapi.AppSelector{{ID: 1}, {ID: 3}}, ACDState: true})
+	c := NewExporter(src, Options{}).Collector(context.Background())
+	if w := gaugeValue(t, c, "voximplant_acd_queue_waiting_calls", map[string]string{"application": "3", "queue_id": "20"}); w != 1 {
+		t.Errorf("application 3's own queue: %v waiting, want 1", w)
+	}
+	if n := testutil.CollectAndCount(c, "voximplant_acd_queue_waiting_calls"); n != 4 {
+		t.Errorf("%d queue series, want 4 (Sales, VIP, Callback under 1; Other app under 3)", n)
+	}
+}
