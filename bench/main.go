@@ -321,10 +321,9 @@ func latencyRun(sizes []int) error {
 			seqK = *seqScrapes
 		}
 		type result struct {
-			name            string
-			st              stats
-			reqs, tokens    float64
-			scrapesMeasured int
+			name         string
+			st           stats
+			reqs, tokens float64
 		}
 		var results []*result
 		measure := func(name string, times int, fn func() error) error {
