@@ -43,3 +43,30 @@ func BenchmarkEvolve(b *testing.B) {
 		srv.Evolve(now)
 	}
 }
+
+// BenchmarkGetACDState measures GetACDState for every queue of a
+// 1000-operator account with calls.
+func BenchmarkGetACDState(b *testing.B) {
+	creds := NewTestCredentials(testAccountID)
+	srv, err := Start(Config{
+		Credentials: creds,
+		Account:     Generate(GenConfig{Users: 1000, Apps: 2, Queues: 8, Seed: 1, Now: fixedNow}),
+		Now:         func() time.Time { return fixedNow },
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	srv.Evolve(fixedNow.Add(10 * time.Minute))
+	h := &harness{srv: srv, creds: creds}
+	if h.token, err = creds.MintToken(fixedNow, fixedNow.Add(50*time.Minute)); err != nil {
+		b.Fatal(err)
+	}
+	params := vals("acd_queue_id", "all")
+	b.ResetTimer()
+	for b.Loop() {
+		if _, _, err := h.post(context.Background(), "GetACDState", params, h.token); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -4,15 +4,19 @@
 // to one faithful peer instead of each mocking the API in its own way. It
 // follows the reference page and API notes in shared/voximplant: JWT
 // verification with the real error codes, GetUsers with every documented
-// parameter, and the error envelope the service really sends.
+// parameter, GetQueues, GetACDState (its result an object, with the API's
+// after_service_operator_count spelling), role-restricted service accounts
+// (104), and the error envelope the service really sends.
 //
 // voxsim deliberately does not import the client package voxapi nor share its
 // types. Its JSON is built from its own types, so a wrong field name or type
 // in the client fails a test instead of being mirrored here.
 //
 // A Server is an http.Handler; Start runs one on a loopback listener, like
-// httptest. Tests steer it with Inject (faults), SetAccount/UpdateUsers
-// (state), and read back what it served with Stats and Requests. Generate and
-// Evolve build and animate a realistic contact centre for demos and
-// benchmarks.
+// httptest. Tests steer it with Inject (faults), SetAccount/UpdateUsers/
+// SetCalls (state), and read back what it served with Stats and Requests.
+// Generate and Evolve build and animate a realistic contact centre for demos
+// and benchmarks: operators change status, and callers arrive in the queues,
+// wait, ring READY operators, are served or hang up, so that GetUsers and
+// GetACDState always tell one story.
 package voxsim
