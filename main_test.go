@@ -196,39 +196,11 @@ func TestVersionAndHelp(t *testing.T) {
 	}
 }
 
-// startExporter starts the binary and waits until it answers /-/healthy.
-func startExporter(t *testing.T, args ...string) (base string, cmd *exec.Cmd, logs *bytes.Buffer) {
+// startExporter starts the binary over plain HTTP and waits until it
+// answers /-/healthy (startBinary, in main_security_test.go, does the work).
+func startExporter(t *testing.T, args ...string) (base string, cmd *exec.Cmd, logs *lockedBuffer) {
 	t.Helper()
-	addr := freeAddr(t)
-	cmd = exec.Command(exporterBin, append([]string{"--web.listen-address=" + addr}, args...)...)
-	logs = &bytes.Buffer{}
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		}
-		if t.Failed() {
-			t.Logf("exporter output:\n%s", logs.String())
-		}
-	})
-	base = "http://" + addr
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		resp, err := http.Get(base + "/-/healthy")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return base, cmd, logs
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("exporter did not become healthy:\n%s", logs.String())
-	return
+	return startBinary(t, "http", http.DefaultClient, nil, args...)
 }
 
 func get(t *testing.T, url string, hdr map[string]string) (int, string) {

@@ -3,9 +3,6 @@ package collector
 import (
 	"context"
 	"flag"
-	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -122,34 +119,7 @@ func newHarness(t *testing.T, acct voxsim.Account, simCfg func(*voxsim.Config), 
 
 func compareGolden(t *testing.T, c prometheus.Collector, name string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		reg := prometheus.NewPedanticRegistry()
-		reg.MustRegister(c)
-		mfs, err := reg.Gather()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b strings.Builder
-		for _, mf := range mfs {
-			for _, want := range contentMetrics {
-				if mf.GetName() == want {
-					writeText(&b, mf)
-				}
-			}
-		}
-		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := testutil.CollectAndCompare(c, f, contentMetrics...); err != nil {
-		t.Error(err)
-	}
+	compareGoldenFamilies(t, c, name, contentMetrics)
 }
 
 func TestCollectGolden(t *testing.T) {

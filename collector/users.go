@@ -1,6 +1,7 @@
 package collector
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 
@@ -164,23 +165,13 @@ func distinctUsers(apps []AppUsers) userList {
 				}
 			}
 		}
-		slices.SortFunc(l.users, func(a, b *voxapi.User) int { return cmpInt64(a.UserID, b.UserID) })
+		slices.SortFunc(l.users, func(a, b *voxapi.User) int { return cmp.Compare(a.UserID, b.UserID) })
 	}
 	l.ids = make([]string, len(l.users))
 	for i, u := range l.users {
 		l.ids[i] = strconv.FormatInt(u.UserID, 10)
 	}
 	return l
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // collectUsers emits the per-user families as const metrics, once per

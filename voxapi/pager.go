@@ -1,6 +1,7 @@
 package voxapi
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -157,22 +158,12 @@ func (c *Client) getAllUsersOnce(ctx context.Context, app AppSelector, opts Page
 	for _, u := range p.users {
 		out = append(out, u)
 	}
-	slices.SortFunc(out, func(a, b User) int { return cmpInt64(a.UserID, b.UserID) })
+	slices.SortFunc(out, func(a, b User) int { return cmp.Compare(a.UserID, b.UserID) })
 	st := PageStats{TotalCount: p.total, PageCap: p.cap, Requests: p.requests}
 	if len(p.users) != p.total {
 		return out, st, fmt.Errorf("application %s: %w: %d distinct users read, total_count %d", app, errCountMismatch, len(p.users), p.total)
 	}
 	return out, st, nil
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // pager is the state of one GetAllUsers call.
