@@ -42,8 +42,16 @@ func watchArrivals(srv *voxsim.Server, done *completions) func() []arrival {
 
 func newWatchedSim(t *testing.T, users, maxCount int) (*voxsim.Server, *Client, func() []arrival) {
 	t.Helper()
+	return newWatchedSimLatency(t, users, maxCount, 0)
+}
+
+// newWatchedSimLatency is newWatchedSim with a round trip, for tests that
+// assert which requests went out before any answer came back: without one,
+// an answer can beat a sibling request that the scheduler started late.
+func newWatchedSimLatency(t *testing.T, users, maxCount int, latency time.Duration) (*voxsim.Server, *Client, func() []arrival) {
+	t.Helper()
 	done := &completions{}
-	srv, c := newSimClient(t, voxsim.Config{Account: simAccountWith(simUsers(users)), MaxCount: maxCount},
+	srv, c := newSimClient(t, voxsim.Config{Account: simAccountWith(simUsers(users)), MaxCount: maxCount, Latency: latency},
 		func(o *Options) { o.Observer = done })
 	return srv, c, watchArrivals(srv, done)
 }
@@ -74,7 +82,7 @@ func TestFirstReadAsksPageOneAlone(t *testing.T) {
 // TestHintAsksEveryPageAtOnce: with the previous total_count every
 // expected page goes out in the first round trip.
 func TestHintAsksEveryPageAtOnce(t *testing.T) {
-	_, c, arrivals := newWatchedSim(t, 300, 0)
+	_, c, arrivals := newWatchedSimLatency(t, 300, 0, 250*time.Millisecond)
 	users, _, err := c.GetAllUsers(context.Background(), AppSelector{ID: 1},
 		PageOptions{PageSize: 100, Concurrency: 4, Hint: PageStats{TotalCount: 300}})
 	if err != nil || len(users) != 300 {
