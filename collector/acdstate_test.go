@@ -25,9 +25,12 @@ var acdMetrics = []string{
 	"voximplant_acd_queue_after_service_operators",
 }
 
-// acdNow is the simulator's frozen clock, set near the real time so that
-// the client's tokens are valid there: waiting times are exact.
-var acdNow = time.Now().UTC().Truncate(time.Second)
+// acdNow is the simulator's frozen clock, set near the real time at the
+// start of each test (freezeACDNow) so that the client's tokens are valid
+// there, whenever the test runs: waiting times are exact.
+var acdNow time.Time
+
+func freezeACDNow() { acdNow = time.Now().UTC().Truncate(time.Second) }
 
 // acdAccount: application 1 (watched) has Sales (10) and VIP (11) with
 // operators bound, and Callback (12) that no operator is bound to, so its
@@ -67,6 +70,7 @@ func acdAccount() voxsim.Account {
 
 func newACDHarness(t *testing.T, simCfg func(*voxsim.Config)) (*harness, *bytes.Buffer) {
 	t.Helper()
+	freezeACDNow()
 	h := newHarness(t, acdAccount(), func(c *voxsim.Config) {
 		c.Now = func() time.Time { return acdNow }
 		if simCfg != nil {
@@ -159,6 +163,7 @@ func TestACDStateSurvivesGetUsersFailure(t *testing.T) {
 // A queue belongs to one application: an operator of another watched
 // application bound to it does not put its demand under that application.
 func TestACDStateQueueUnderItsOwnApplication(t *testing.T) {
+	freezeACDNow()
 	acct := acdAccount()
 	for i := range acct.Users {
 		if acct.Users[i].ID == 301 { // dee, of application 3, also works Sales (application 1)
