@@ -167,6 +167,9 @@ func requiredString(raw json.RawMessage, dst *string) string {
 	return ""
 }
 
+// maxKeyDER bounds the DER size of a private key block.
+const maxKeyDER = 8 << 10
+
 // parseRSAPrivateKey accepts PKCS#8 ("BEGIN PRIVATE KEY") and PKCS#1
 // ("BEGIN RSA PRIVATE KEY") PEM. On failure it returns a reason that names
 // the problem without quoting the key.
@@ -174,6 +177,12 @@ func parseRSAPrivateKey(data []byte) (*rsa.PrivateKey, string) {
 	block, _ := pem.Decode(data)
 	if block == nil {
 		return nil, "is not a PEM-encoded key (expected -----BEGIN PRIVATE KEY-----)"
+	}
+	// Voximplant issues 2048-bit keys (about 1.2 KB of DER); even a 4096-bit
+	// key is under 2.5 KB. A far larger block is not a service-account key,
+	// and checking one can take the crypto library a long time.
+	if len(block.Bytes) > maxKeyDER {
+		return nil, fmt.Sprintf("holds a %d-byte key block, far larger than an RSA service-account key", len(block.Bytes))
 	}
 	switch block.Type {
 	case "PRIVATE KEY":

@@ -82,6 +82,7 @@ func TestParseCredentialsRejects(t *testing.T) {
 		{"result array of two", credsJSON(t, map[string]any{"result": []any{good(), good()}}), "result", "exactly one"},
 		{"result not object", []byte(`{"result": 5}`), "result", "not a JSON object"},
 		{"account_email number", with("account_email", 5), "account_email", "must be a string"},
+		{"private_key huge block", with("private_key", "-----BEGIN PRIVATE KEY-----\n"+strings.Repeat("AAAA", 4000)+"\n-----END PRIVATE KEY-----\n"), "private_key", "far larger than an RSA service-account key"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
