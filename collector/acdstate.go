@@ -63,7 +63,14 @@ type queueNames struct {
 	mu      sync.Mutex
 	fetched time.Time
 	byApp   map[string][]voxapi.QueueInfo
+	// failed is when GetQueues last failed; it is not asked again for
+	// queueNamesRetry, so that an API without it (or a role without it)
+	// costs a request and a warning per minute, not per scrape.
+	failed time.Time
 }
+
+// queueNamesRetry is how long a failed GetQueues waits before the next try.
+const queueNamesRetry = time.Minute
 
 // acdPass reads GetACDState for every queue, and GetQueues when its cache
 // is stale, concurrently with the GetUsers paging.
@@ -82,7 +89,9 @@ func (s *Source) runACD(ctx context.Context) *acdPass {
 		p.state, p.stateErr = s.acd.GetACDState(ctx, nil)
 	})
 	s.queueNames.mu.Lock()
-	stale := s.queueNames.byApp == nil || s.now().Sub(s.queueNames.fetched) >= queueNamesTTL
+	now := s.now()
+	stale := (s.queueNames.byApp == nil || now.Sub(s.queueNames.fetched) >= queueNamesTTL) &&
+		(s.queueNames.failed.IsZero() || now.Sub(s.queueNames.failed) >= queueNamesRetry)
 	s.queueNames.mu.Unlock()
 	if stale {
 		p.refreshed = true
@@ -193,8 +202,10 @@ func (s *Source) cachedQueueNames(p *acdPass) map[string][]voxapi.QueueInfo {
 	if p.refreshed {
 		if p.namesErr == nil {
 			s.queueNames.byApp, s.queueNames.fetched = p.names, s.now()
+			s.queueNames.failed = time.Time{}
 		} else {
-			s.log.Warn("GetQueues failed: queues that no watched operator is bound to are left out of the queue demand series",
+			s.queueNames.failed = s.now()
+			s.log.Warn("GetQueues failed: queue demand is filed under the applications whose operators are bound to each queue, and queues nobody is bound to are left out; retrying in a minute",
 				"err", p.namesErr)
 			if s.queueNames.byApp == nil {
 				return p.names

@@ -5,6 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -178,5 +179,38 @@ func TestACDStateQueueUnderItsOwnApplication(t *testing.T) {
 	}
 	if n := testutil.CollectAndCount(c, "voximplant_acd_queue_waiting_calls"); n != 4 {
 		t.Errorf("%d queue series, want 4 (Sales, VIP, Callback under 1; Other app under 3)", n)
+	}
+}
+
+// An API or role without GetQueues costs one GetQueues request a minute,
+// not one a scrape, and the queue demand is still served from the queues
+// operators are bound to.
+func TestACDStateWithoutGetQueues(t *testing.T) {
+	h, logs := newACDHarness(t, func(c *voxsim.Config) { c.ForbiddenMethods = []string{"GetQueues"} })
+	now := time.Now()
+	var mu sync.Mutex
+	h.src.now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	exp := NewExporter(h.src, Options{})
+	for range 3 {
+		c := exp.Collector(context.Background())
+		if up := gaugeValue(t, c, "voximplant_acd_state_up", nil); up != 1 {
+			t.Fatalf("voximplant_acd_state_up = %v without GetQueues", up)
+		}
+		if w := gaugeValue(t, c, "voximplant_acd_queue_waiting_calls", map[string]string{"application": "1", "queue_id": "10", "queue": "Sales"}); w != 2 {
+			t.Errorf("waiting calls in Sales = %v, want 2", w)
+		}
+	}
+	if n := h.sim.Stats().ByMethod["GetQueues"]; n != 1 {
+		t.Errorf("%d GetQueues requests in three scrapes within a minute, want 1", n)
+	}
+	if !strings.Contains(logs.String(), "GetQueues failed") {
+		t.Errorf("no warning about GetQueues:\n%s", logs.String())
+	}
+	mu.Lock()
+	now = now.Add(queueNamesRetry)
+	mu.Unlock()
+	gaugeValue(t, exp.Collector(context.Background()), "voximplant_acd_state_up", nil)
+	if n := h.sim.Stats().ByMethod["GetQueues"]; n != 2 {
+		t.Errorf("%d GetQueues requests after the retry interval, want 2", n)
 	}
 }
