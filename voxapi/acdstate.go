@@ -92,11 +92,8 @@ type getACDStateWire struct {
 // DecodeGetACDState reads one GetACDState answer.
 func DecodeGetACDState(r io.Reader) (*ACDState, error) {
 	var w getACDStateWire
-	if err := decodeJSON(r, &w); err != nil {
+	if err := decodeAnswer(r, &w); err != nil {
 		return nil, err
-	}
-	if ae := w.apiError(); ae != nil {
-		return nil, ae
 	}
 	if w.Result == nil {
 		return nil, errors.New(`answer has no "result"`)
@@ -115,14 +112,5 @@ func (c *Client) GetACDState(ctx context.Context, queueIDs []int64) (*ACDState, 
 		}
 		sel = strings.Join(parts, ";")
 	}
-	var out *ACDState
-	err := c.call(ctx, "GetACDState", url.Values{"acd_queue_id": {sel}}, func(r io.Reader) error {
-		var derr error
-		out, derr = DecodeGetACDState(r)
-		return derr
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return callFor(ctx, c, "GetACDState", url.Values{"acd_queue_id": {sel}}, DecodeGetACDState)
 }

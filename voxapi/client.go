@@ -187,6 +187,21 @@ func (c *Client) call(ctx context.Context, method string, params url.Values, dec
 	}
 }
 
+// callFor is call for a method whose answer decode turns into a T.
+func callFor[T any](ctx context.Context, c *Client, method string, params url.Values, decode func(io.Reader) (T, error)) (T, error) {
+	var out T
+	err := c.call(ctx, method, params, func(r io.Reader) error {
+		var derr error
+		out, derr = decode(r)
+		return derr
+	})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return out, nil
+}
+
 // backoff is the full-jitter exponential back-off for the given retry.
 func (c *Client) backoff(attempt int) time.Duration {
 	d := c.backoffBase << attempt

@@ -52,6 +52,18 @@ func decodeJSON(r io.Reader, v any) error {
 	return nil
 }
 
+// decodeAnswer decodes one answer into w and returns the API error its
+// envelope carries, if any: the part every method's decoder shares.
+func decodeAnswer(r io.Reader, w interface{ apiError() *APIError }) error {
+	if err := decodeJSON(r, w); err != nil {
+		return err
+	}
+	if ae := w.apiError(); ae != nil {
+		return ae
+	}
+	return nil
+}
+
 // sniffErrorEnvelope reads an error-status body and reports the API error
 // it carries, if it is the API's envelope at all (it may be HTML from a
 // proxy).
@@ -87,11 +99,8 @@ func DecodeGetUsers(r io.Reader) (*GetUsersResponse, error) {
 // that the differential fuzz test holds the streaming decoder to.
 func decodeGetUsersJSON(r io.Reader) (*GetUsersResponse, error) {
 	var w getUsersWire
-	if err := decodeJSON(r, &w); err != nil {
+	if err := decodeAnswer(r, &w); err != nil {
 		return nil, err
-	}
-	if ae := w.apiError(); ae != nil {
-		return nil, ae
 	}
 	if w.Result == nil {
 		return nil, errors.New(`answer has no "result"`)

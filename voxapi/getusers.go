@@ -3,7 +3,6 @@ package voxapi
 import (
 	"context"
 	"errors"
-	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -98,14 +97,5 @@ func (c *Client) GetUsers(ctx context.Context, p GetUsersParams) (*GetUsersRespo
 	if err != nil {
 		return nil, err
 	}
-	var resp *GetUsersResponse
-	err = c.call(ctx, "GetUsers", v, func(r io.Reader) error {
-		var derr error
-		resp, derr = DecodeGetUsers(r)
-		return derr
-	})
-	if err != nil {
-		return nil, err
-	}
-	return resp, nil
+	return callFor(ctx, c, "GetUsers", v, DecodeGetUsers)
 }

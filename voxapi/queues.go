@@ -24,11 +24,8 @@ type getQueuesWire struct {
 // DecodeGetQueues reads one GetQueues answer.
 func DecodeGetQueues(r io.Reader) ([]QueueInfo, int64, error) {
 	var w getQueuesWire
-	if err := decodeJSON(r, &w); err != nil {
+	if err := decodeAnswer(r, &w); err != nil {
 		return nil, 0, err
-	}
-	if ae := w.apiError(); ae != nil {
-		return nil, 0, ae
 	}
 	if w.Result == nil {
 		return nil, 0, errors.New(`answer has no "result"`)
