@@ -504,14 +504,5 @@ func TestSIGTERMDuringSlowScrape(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("the in-flight scrape did not finish")
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Errorf("exit after SIGTERM: %v\n%s", err, logs)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("the exporter did not exit after SIGTERM")
-	}
+	requireCleanExit(t, cmd, logs, 30*time.Second)
 }

@@ -292,14 +292,20 @@ func TestGracefulShutdown(t *testing.T) {
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	requireCleanExit(t, cmd, logs, 20*time.Second)
+}
+
+// requireCleanExit waits for the signalled exporter to exit 0 within limit.
+func requireCleanExit(t *testing.T, cmd *exec.Cmd, logs fmt.Stringer, limit time.Duration) {
+	t.Helper()
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
 	select {
-	case err := <-done:
+	case err := <-exited:
 		if err != nil {
 			t.Errorf("exit after SIGTERM: %v\n%s", err, logs)
 		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("exporter did not exit after SIGTERM")
+	case <-time.After(limit):
+		t.Fatal("the exporter did not exit after SIGTERM")
 	}
 }
