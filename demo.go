@@ -6,7 +6,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/voximplant-exporter/voximplant_exporter/voxapi/voxsim"
+	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
 )
 
 // demoAPI is the simulated contact centre that --demo serves. The exporter

@@ -17,7 +17,7 @@ import (
 
 	"github.com/voximplant-exporter/voximplant_exporter/collector"
 	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
-	"github.com/voximplant-exporter/voximplant_exporter/voxapi/voxsim"
+	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
 )
 
 // newTestMetricsHandler serves /metrics for a generated account of users

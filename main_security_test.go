@@ -27,7 +27,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/voximplant-exporter/voximplant_exporter/voxapi/voxsim"
+	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
 )
 
 // startSim starts voxsim with a generated contact centre and returns it

@@ -21,7 +21,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/voximplant-exporter/voximplant_exporter/voxapi/voxsim"
+	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
 )
 
 // exporterBin is the binary built once for the tests that run it.

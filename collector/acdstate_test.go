@@ -12,7 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
-	"github.com/voximplant-exporter/voximplant_exporter/voxapi/voxsim"
+	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
 )
 
 var acdMetrics = []string{

@@ -17,7 +17,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 
 	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
-	"github.com/voximplant-exporter/voximplant_exporter/voxapi/voxsim"
+	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
 )
 
 // replay answers GetUsers from answers recorded off voxsim, by offset, so

@@ -38,7 +38,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
-	"github.com/voximplant-exporter/voximplant_exporter/voxapi/voxsim"
+	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
 )
 
 // faultNow anchors the generated account's timestamps.

@@ -28,7 +28,7 @@ import (
 
 	"github.com/voximplant-exporter/voximplant_exporter/collector"
 	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
-	"github.com/voximplant-exporter/voximplant_exporter/voxapi/voxsim"
+	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
 )
 
 func main() {

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/voximplant-exporter/voximplant_exporter/voxapi/voxsim"
+	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
 )
 
 const simAccount = 4242

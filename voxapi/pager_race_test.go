@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/voximplant-exporter/voximplant_exporter/voxapi/voxsim"
+	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
 )
 
 // TestGetAllUsersRemovalBeforeOffsetIsReRead: a user removed from an

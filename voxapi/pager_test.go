@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/voximplant-exporter/voximplant_exporter/voxapi/voxsim"
+	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
 )
 
 // completions counts the client's finished requests.

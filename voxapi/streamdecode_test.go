@@ -14,7 +14,7 @@ import (
 	"testing/iotest"
 	"time"
 
-	"github.com/voximplant-exporter/voximplant_exporter/voxapi/voxsim"
+	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
 )
 
 // sameDecode fails t unless the streaming decoder and encoding/json agree on
