@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"maps"
 	"net/url"
 	"strconv"
 )
@@ -68,18 +69,16 @@ const queuesPage = 100
 // GetQueues lists every ACD queue of one application, paging by the records
 // actually returned.
 func (c *Client) GetQueues(ctx context.Context, app AppSelector) ([]QueueInfo, error) {
-	if (app.ID != 0) == (app.Name != "") {
-		return nil, ErrApplicationSelector
+	base := url.Values{}
+	if err := setApp(base, app); err != nil {
+		return nil, err
 	}
 	var all []QueueInfo
 	seen := map[int64]bool{}
 	for offset := 0; ; {
-		v := url.Values{"count": {strconv.Itoa(queuesPage)}, "offset": {strconv.Itoa(offset)}}
-		if app.ID != 0 {
-			v.Set("application_id", strconv.FormatInt(app.ID, 10))
-		} else {
-			v.Set("application_name", app.Name)
-		}
+		v := maps.Clone(base)
+		v.Set("count", strconv.Itoa(queuesPage))
+		v.Set("offset", strconv.Itoa(offset))
 		var page []QueueInfo
 		var total int64
 		err := c.call(ctx, "GetQueues", v, func(r io.Reader) error {

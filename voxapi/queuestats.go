@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"reflect"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -61,29 +60,23 @@ func (p *QueueStatsParams) Values() (url.Values, error) {
 		return nil, errors.New("voxapi: GetACDQueueStatistics needs a from date")
 	}
 	v := url.Values{
-		"from_date":    {p.FromDate.UTC().Format(TimeLayout)},
 		"acd_queue_id": {idList(p.QueueIDs)},
 		"abbreviation": {"true"},
 		"report":       {"all"},
 		"aggregation":  {AggregationNone},
 	}
-	if !p.ToDate.IsZero() {
-		if p.ToDate.Before(p.FromDate) {
-			return nil, fmt.Errorf("voxapi: GetACDQueueStatistics to date %s is before from date %s",
-				p.ToDate.UTC().Format(TimeLayout), p.FromDate.UTC().Format(TimeLayout))
-		}
-		v.Set("to_date", p.ToDate.UTC().Format(TimeLayout))
+	if err := setRange(v, "GetACDQueueStatistics", p.FromDate, p.ToDate); err != nil {
+		return nil, err
 	}
 	if p.Abbreviation != nil {
 		v.Set("abbreviation", strconv.FormatBool(*p.Abbreviation))
 	}
 	if len(p.Report) > 0 {
-		for _, item := range p.Report {
-			if item == "" || strings.ContainsAny(item, "; ") {
-				return nil, fmt.Errorf("voxapi: GetACDQueueStatistics report item %q is not an item abbreviation", item)
-			}
+		report, err := nameList("GetACDQueueStatistics", "report item", p.Report)
+		if err != nil {
+			return nil, err
 		}
-		v.Set("report", strings.Join(p.Report, ";"))
+		v.Set("report", report)
 	}
 	switch p.Aggregation {
 	case "":
@@ -211,25 +204,17 @@ func (w *queueStatsRecordWire) record() QueueStatsRecord {
 	return full
 }
 
-type getACDQueueStatisticsWire struct {
-	envelope
-	Result *[]queueStatsRecordWire `json:"result"`
-}
-
 // DecodeGetACDQueueStatistics reads one GetACDQueueStatistics answer. An
 // error envelope becomes an *APIError; an answer without result is an
 // error; an empty result is an empty, non-nil list.
 func DecodeGetACDQueueStatistics(r io.Reader) ([]QueueStatsRecord, error) {
-	var w getACDQueueStatisticsWire
-	if err := decodeAnswer(r, &w); err != nil {
+	wire, err := decodeResult[[]queueStatsRecordWire](r)
+	if err != nil {
 		return nil, err
 	}
-	if w.Result == nil {
-		return nil, errors.New(`answer has no "result"`)
-	}
-	out := make([]QueueStatsRecord, len(*w.Result))
-	for i := range *w.Result {
-		out[i] = (*w.Result)[i].record()
+	out := make([]QueueStatsRecord, len(wire))
+	for i := range wire {
+		out[i] = wire[i].record()
 	}
 	return out, nil
 }
@@ -237,9 +222,5 @@ func DecodeGetACDQueueStatistics(r io.Reader) ([]QueueStatsRecord, error) {
 // GetACDQueueStatistics reads historical statistics of ACD queues. It needs
 // the Owner, Admin, Developer, Supervisor or User manager role.
 func (c *Client) GetACDQueueStatistics(ctx context.Context, p QueueStatsParams) ([]QueueStatsRecord, error) {
-	v, err := p.Values()
-	if err != nil {
-		return nil, err
-	}
-	return callFor(ctx, c, "GetACDQueueStatistics", v, DecodeGetACDQueueStatistics)
+	return callParams(ctx, c, "GetACDQueueStatistics", &p, DecodeGetACDQueueStatistics)
 }
