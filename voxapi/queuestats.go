@@ -25,6 +25,24 @@ const (
 	CodeDateRangeLimit      = 569 // range over the method's limit ("must be within N days")
 )
 
+// statsHint says what to do about the codes above: each is a request the
+// exporter built wrongly or a configured id the account does not have.
+func statsHint(code int) string {
+	switch code {
+	case CodeInvalidDateFormat, CodeInvalidDateRange:
+		return "the statistics date range was refused: this is a bug in the exporter, please report it"
+	case CodeDateRangeLimit:
+		return "the statistics range is over the API's limit (its message gives the days allowed): ask for a shorter window"
+	case CodeInvalidQueueID:
+		return "an ACD queue id is not one of the account's queues: check the configured queue ids"
+	case CodeInvalidReport, CodeUnknownReportType:
+		return "a statistics report name was refused: check the configured report types"
+	case CodeInvalidGrouping, CodeInvalidGroupingPair:
+		return "the SmartQueue metrics grouping does not fit the report types or queues asked for"
+	}
+	return ""
+}
+
 // Aggregation values of GetACDQueueStatistics: how records are grouped by
 // date and time.
 const (

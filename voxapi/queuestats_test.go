@@ -243,3 +243,15 @@ func TestGetACDQueueStatisticsErrors(t *testing.T) {
 			return err
 		})
 }
+
+func TestStatsErrorHints(t *testing.T) {
+	for code, word := range map[int]string{111: "bug", 123: "bug", 569: "window", 218: "queue id", 229: "report", 459: "report", 525: "grouping", 526: "grouping"} {
+		err := &APIError{Method: "GetACDQueueStatistics", Code: code, Message: "refused"}
+		if !strings.Contains(err.Error(), word) {
+			t.Errorf("error %d reads %q, want a hint about the %s", code, err, word)
+		}
+		if err.Retryable() {
+			t.Errorf("error %d is retryable; the same request would fail again", code)
+		}
+	}
+}
