@@ -1,10 +1,12 @@
 package collector
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/alecthomas/kingpin/v2"
@@ -97,14 +99,38 @@ var (
 )
 
 // buildACDSnapshot ties each queue of GetACDState to the watched
-// applications. Where GetQueues answered for an application, its queues are
-// the application's (a queue belongs to one application, even when an
-// operator of another is bound to it); elsewhere, the queues its operators
-// are bound to (GetUsers' acd_queues) stand in. Names come from acd_queues
-// first, then from GetQueues for queues no operator is bound to. Queues of
-// applications not watched are left out.
+// applications (watchedQueues); queues of applications not watched are
+// left out.
 func buildACDSnapshot(watched []voxapi.AppSelector, acd *voxapi.ACDState, names map[string][]voxapi.QueueInfo, apps []AppUsers) *ACDSnapshot {
+	state := map[int64]*voxapi.ACDQueueState{}
+	for i := range acd.Queues {
+		q := &acd.Queues[i]
+		state[q.ACDQueueID] = q
+	}
+	snap := &ACDSnapshot{}
+	for _, q := range watchedQueues(watched, names, apps) {
+		if st, ok := state[q.ID]; ok {
+			snap.Queues = append(snap.Queues, ACDQueue{App: q.App, ID: q.ID, Name: q.Name, State: st})
+		}
+	}
+	return snap
+}
 
+// queueRef is one ACD queue under the watched application it belongs to.
+type queueRef struct {
+	App  string
+	ID   int64
+	Name string
+	Info *voxapi.QueueInfo // its GetQueues settings; nil when GetQueues did not answer for the application
+}
+
+// watchedQueues lists the ACD queues of the watched applications, sorted
+// by application and id. Where GetQueues answered for an application, its
+// queues are the application's (a queue belongs to one application, even
+// when an operator of another is bound to it); elsewhere, the queues its
+// operators are bound to (GetUsers' acd_queues) stand in. Names come from
+// acd_queues first, then from GetQueues for queues no operator is bound to.
+func watchedQueues(watched []voxapi.AppSelector, names map[string][]voxapi.QueueInfo, apps []AppUsers) []queueRef {
 	type key struct {
 		app string
 		id  int64
@@ -121,54 +147,40 @@ func buildACDSnapshot(watched []voxapi.AppSelector, acd *voxapi.ACDState, names 
 			}
 		}
 	}
-	bound := map[key]string{}
-	var order []key
-	add := func(k key, name string) {
-		if _, ok := bound[k]; !ok {
-			bound[k] = name
-			order = append(order, k)
-		}
-	}
+	seen := map[key]bool{}
+	var out []queueRef
 	for _, app := range watched {
 		qs, known := names[app.String()]
 		if known {
-			for _, q := range qs {
+			for i := range qs {
+				q := &qs[i]
+				k := key{app.String(), q.ACDQueueID}
+				if seen[k] {
+					continue
+				}
+				seen[k] = true
 				name := q.ACDQueueName
 				if n, ok := boundName[q.ACDQueueID]; ok {
 					name = n
 				}
-				add(key{app.String(), q.ACDQueueID}, name)
+				out = append(out, queueRef{App: k.app, ID: k.id, Name: name, Info: q})
 			}
 			continue
 		}
 		for k := range boundTo {
-			if k.app == app.String() {
-				add(k, boundName[k.id])
+			if k.app == app.String() && !seen[k] {
+				seen[k] = true
+				out = append(out, queueRef{App: k.app, ID: k.id, Name: boundName[k.id]})
 			}
 		}
 	}
-
-	state := map[int64]*voxapi.ACDQueueState{}
-	for i := range acd.Queues {
-		q := &acd.Queues[i]
-		state[q.ACDQueueID] = q
-	}
-	snap := &ACDSnapshot{}
-	for _, k := range order {
-		if st, ok := state[k.id]; ok {
-			snap.Queues = append(snap.Queues, ACDQueue{App: k.app, ID: k.id, Name: bound[k], State: st})
+	slices.SortFunc(out, func(a, b queueRef) int {
+		if c := strings.Compare(a.App, b.App); c != 0 {
+			return c
 		}
-	}
-	slices.SortFunc(snap.Queues, func(a, b ACDQueue) int {
-		if a.App != b.App {
-			if a.App < b.App {
-				return -1
-			}
-			return 1
-		}
-		return int(a.ID - b.ID)
+		return cmp.Compare(a.ID, b.ID)
 	})
-	return snap
+	return out
 }
 
 // Collect sends the queue demand series.

@@ -61,6 +61,10 @@ type Settings struct {
 	// PerUser enables the per-user (and per-agent) families:
 	// --[no-]collector.users.
 	PerUser bool
+	// Staffing is the statistics window and staffing targets of the
+	// collectors that read queue statistics; zero fields take
+	// DefaultStaffing's.
+	Staffing StaffingOptions
 }
 
 func (s Settings) withDefaults() Settings {
@@ -69,6 +73,22 @@ func (s Settings) withDefaults() Settings {
 	}
 	if s.Now == nil {
 		s.Now = time.Now
+	}
+	d := DefaultStaffing
+	if s.Staffing.Window == 0 {
+		s.Staffing.Window = d.Window
+	}
+	if s.Staffing.Refresh == 0 {
+		s.Staffing.Refresh = d.Refresh
+	}
+	if s.Staffing.Threshold == 0 {
+		s.Staffing.Threshold = d.Threshold
+	}
+	if len(s.Staffing.Targets) == 0 {
+		s.Staffing.Targets = d.Targets
+	}
+	if s.Staffing.MaxOccupancy == 0 {
+		s.Staffing.MaxOccupancy = d.MaxOccupancy
 	}
 	return s
 }
@@ -99,7 +119,8 @@ func register(s spec) {
 
 // Selection is the parsed --[no-]collector.* flags.
 type Selection struct {
-	perUser bool
+	perUser  bool
+	staffing StaffingOptions
 	on      map[string]*bool
 	given   map[string]*bool
 	build   map[string]func(Settings) (Collector, error)
@@ -116,6 +137,7 @@ func AddFlags(app *kingpin.Application) *Selection {
 	}
 	app.Flag("collector.users", "Per-user series (voximplant_user_*, voximplant_sq_agent_*): several series per user. The users collector itself (GetUsers, voximplant_up) is always on (default: on).").
 		Default("true").BoolVar(&sel.perUser)
+	addStaffingFlags(app, &sel.staffing)
 	for _, s := range specs {
 		state := "off"
 		if s.defaultOn {
@@ -158,8 +180,11 @@ func (s *Selection) Enabled() []string {
 // Build constructs the users collector and the enabled optional ones.
 // Each checks its own flags: an error names the flag.
 func (s *Selection) Build(st Settings) ([]Collector, error) {
+	if err := s.staffing.validate(); err != nil {
+		return nil, err
+	}
+	st.PerUser, st.Staffing = s.perUser, s.staffing
 	st = st.withDefaults()
-	st.PerUser = s.perUser
 	out := []Collector{NewUsers(st.forCollector(UsersCollector))}
 	for _, name := range s.Enabled()[1:] {
 		c, err := s.build[name](st.forCollector(name))
