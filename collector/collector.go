@@ -121,9 +121,9 @@ func register(s spec) {
 type Selection struct {
 	perUser  bool
 	staffing StaffingOptions
-	on      map[string]*bool
-	given   map[string]*bool
-	build   map[string]func(Settings) (Collector, error)
+	on       map[string]*bool
+	given    map[string]*bool
+	build    map[string]func(Settings) (Collector, error)
 }
 
 // AddFlags adds --[no-]collector.<flag> for every registered collector,
