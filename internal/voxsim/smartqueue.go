@@ -378,12 +378,16 @@ func (sel sqQueueSel) resolve(sq *SmartQueue, app int64) []*SQQueue {
 	return out
 }
 
-// sqTimezone resolves the timezone parameter, default the account's zone
-// (UTC when it has none): UTC, Etc/UTC, GMT and Etc/GMT never need the
-// zone database; any other name time.LoadLocation knows is accepted, else
-// 101. It returns the location and the name the answer reports.
+// sqTimezone resolves the timezone parameter, default (and "auto", as the
+// VoxEngine reference has it) the account's zone, UTC when it has none:
+// UTC, Etc/UTC, GMT and Etc/GMT never need the zone database; any other
+// name time.LoadLocation knows is accepted, else 101. It returns the
+// location and the name the answer reports.
 func sqTimezone(p *paramReader, account string) (*time.Location, string, *apiError) {
-	name := cmp.Or(p.str("timezone"), account, "UTC")
+	name := p.str("timezone")
+	if name == "" || strings.EqualFold(name, "auto") {
+		name = cmp.Or(account, "UTC")
+	}
 	switch name {
 	case "UTC", "Etc/UTC", "GMT", "Etc/GMT":
 		return time.UTC, name, nil

@@ -330,30 +330,55 @@ func (s *Server) getSQMetrics(p *paramReader) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	sq := &s.acct.SmartQueue
-	queues := req.queues.resolve(sq, req.app.ID)
+	queues := req.queues.resolve(&s.acct.SmartQueue, req.app.ID)
+	var groups []sqGroup
+	for _, q := range queues {
+		if !req.byAgent {
+			groups = append(groups, req.group(sqGroupJSON{SQQueueID: q.ID, SQQueueName: q.Name}, &s.acct, q, 0))
+			continue
+		}
+		for _, a := range s.acct.sqAgentsOf(q.ID, req.userIDs, req.userNames) {
+			u, _ := s.acct.user(a.UserID)
+			groups = append(groups, req.group(sqGroupJSON{UserID: u.ID, UserName: u.Name, UserDisplayName: u.DisplayName}, &s.acct, q, a.UserID))
+		}
+	}
 	out := sqMetricsJSON{Result: []sqReportJSON{}, Timezone: req.zone}
-	windows := req.windows()
 	for _, name := range req.reports {
 		rep := sqReports[name]
-		rj := sqReportJSON{ReportType: name, Groups: []sqGroupJSON{}}
-		for _, q := range queues {
-			if !req.byAgent {
-				g := sqGroupJSON{SQQueueID: q.ID, SQQueueName: q.Name}
-				g.Values = req.values(windows, rep, func(w *sqWindow) { w.fill(&s.acct, q, 0) })
-				rj.Groups = append(rj.Groups, g)
-				continue
+		rj := sqReportJSON{ReportType: name, Groups: make([]sqGroupJSON, 0, len(groups))}
+		for _, g := range groups {
+			gj := g.head
+			gj.Values = make([]sqValueJSON, 0, len(g.windows))
+			for _, w := range g.windows {
+				gj.Values = append(gj.Values, sqValueJSON{FromDate: w.from.In(req.loc).Format(timeLayout),
+					ToDate: w.to.In(req.loc).Format(timeLayout), Value: rep.value(w)})
 			}
-			for _, a := range s.acct.sqAgentsOf(q.ID, req.userIDs, req.userNames) {
-				u, _ := s.acct.user(a.UserID)
-				g := sqGroupJSON{UserID: u.ID, UserName: u.Name, UserDisplayName: u.DisplayName}
-				g.Values = req.values(windows, rep, func(w *sqWindow) { w.fill(&s.acct, q, a.UserID) })
-				rj.Groups = append(rj.Groups, g)
-			}
+			rj.Groups = append(rj.Groups, gj)
 		}
 		out.Result = append(out.Result, rj)
 	}
 	return out, nil
+}
+
+// sqGroup is one group of the answer: its head (queue or agent) and its
+// data, one window per interval.
+type sqGroup struct {
+	head    sqGroupJSON
+	windows []*sqWindow
+}
+
+// group gathers the data of queue q (of one agent when agent is not 0)
+// once, for every interval.
+func (r *sqMetricsRequest) group(head sqGroupJSON, acct *Account, q *SQQueue, agent int64) sqGroup {
+	base := sqWindow{now: r.at, maxWait: r.maxWait}
+	base.fill(acct, q, agent)
+	g := sqGroup{head: head}
+	for _, win := range r.windows() {
+		w := base
+		w.from, w.to = win[0], win[1]
+		g.windows = append(g.windows, &w)
+	}
+	return g
 }
 
 // fill loads the window with q's tasks, those of one agent when agent is
@@ -377,16 +402,6 @@ func (w *sqWindow) fill(acct *Account, q *SQQueue, agent int64) {
 			w.agents = append(w.agents, a)
 		}
 	}
-}
-
-func (r *sqMetricsRequest) values(windows [][2]time.Time, rep sqReport, fill func(*sqWindow)) []sqValueJSON {
-	out := make([]sqValueJSON, 0, len(windows))
-	for _, win := range windows {
-		w := &sqWindow{from: win[0], to: win[1], now: r.at, maxWait: r.maxWait}
-		fill(w)
-		out = append(out, sqValueJSON{FromDate: win[0].In(r.loc).Format(timeLayout), ToDate: win[1].In(r.loc).Format(timeLayout), Value: rep.value(w)})
-	}
-	return out
 }
 
 // windows splits [from, to) by interval.

@@ -273,6 +273,11 @@ func (m *sqSim) sync(acct *Account, start time.Time) {
 	clear(sq.Tasks[len(kept):])
 	sq.Tasks = kept
 	deleteStale(m.tasks, liveTask)
+	for _, q := range sq.Queues {
+		for _, r := range q.History {
+			maxID = max(maxID, r.ID)
+		}
+	}
 	m.nextTaskID = max(m.nextTaskID, maxID+1, 1)
 	// A channel waiting for a task to end (IN_SERVICE, DIALING) that no
 	// task holds moves on now.

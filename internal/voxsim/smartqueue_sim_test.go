@@ -1,6 +1,8 @@
 package voxsim
 
 import (
+	"context"
+	"net/url"
 	"reflect"
 	"slices"
 	"strings"
@@ -379,5 +381,89 @@ func TestSQEvolveResolvesLinks(t *testing.T) {
 	}
 	if i := slices.IndexFunc(sq.Tasks, func(k SQTask) bool { return k.ID == 4 }); i < 0 || sq.Tasks[i].Status == SQTaskDistributed && sq.Tasks[i].Agent == 3 {
 		t.Errorf("task 4 is still distributed to anna: %+v", sq.Tasks)
+	}
+}
+
+// TestSQTaskIDsAfterHistory: a SmartQueue set with a history (as
+// SetAccount(Account()) does) never reuses the ids of its finished tasks.
+func TestSQTaskIDsAfterHistory(t *testing.T) {
+	a := sqMetricsFixture() // history ids up to 95, tasks 1..3
+	a.SmartQueue.Queues[0].CallsPerHour = 600
+	s := NewServer(Config{Account: a, Seed: 8})
+	defer s.Close()
+	s.Evolve(fixedNow.Add(time.Minute))
+	sq := s.Account().SmartQueue
+	seen := map[int64]bool{}
+	for _, r := range sq.Queues[0].History {
+		if seen[r.ID] {
+			t.Errorf("finished task id %d twice", r.ID)
+		}
+		seen[r.ID] = true
+	}
+	newTasks := 0
+	for _, k := range sq.Tasks {
+		if k.ID > 3 {
+			newTasks++
+			if k.ID <= 95 {
+				t.Errorf("new task id %d reuses the range of finished tasks (up to 95)", k.ID)
+			}
+		}
+	}
+	if newTasks == 0 && len(sq.Queues[0].History) == 6 {
+		t.Error("no task arrived in a minute at 600 calls/hour: the test proves nothing")
+	}
+}
+
+// BenchmarkSQEvolve measures Evolve steps of 2 s on an account with four
+// busy SmartQueue queues beside the ACD ones.
+func BenchmarkSQEvolve(b *testing.B) {
+	srv := NewServer(Config{Account: Generate(GenConfig{Users: 200, Seed: 1, Now: fixedNow, SmartQueues: 4})})
+	defer srv.Close()
+	now := fixedNow
+	for b.Loop() {
+		now = now.Add(2 * time.Second)
+		srv.Evolve(now)
+	}
+}
+
+// BenchmarkSQRead measures GetSQState and the queue metrics of four
+// queues, over loopback, after half an hour of evolution.
+func BenchmarkSQRead(b *testing.B) {
+	creds := NewTestCredentials(testAccountID)
+	srv, err := Start(Config{
+		Credentials: creds,
+		Account:     Generate(GenConfig{Users: 200, Seed: 1, Now: fixedNow, SmartQueues: 4}),
+		Now:         func() time.Time { return fixedNow.Add(30 * time.Minute) },
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	for i := 1; i <= 120; i++ {
+		srv.Evolve(fixedNow.Add(time.Duration(i) * 15 * time.Second))
+	}
+	acct := srv.Account()
+	app := itoa(acct.Apps[len(acct.Apps)-1].ID)
+	var ids []string
+	for _, q := range acct.SmartQueue.Queues {
+		ids = append(ids, itoa(q.ID))
+	}
+	h := &harness{srv: srv, creds: creds}
+	if h.token, err = creds.MintToken(fixedNow.Add(30*time.Minute), fixedNow.Add(80*time.Minute)); err != nil {
+		b.Fatal(err)
+	}
+	state := vals("application_id", app, "sq_queue_id", "all")
+	metrics := vals("application_id", app, "sq_queue_id", strings.Join(ids, ";"), "max_waiting_sec", "20",
+		"report_type", strings.Join(allQueueReports, ";"))
+	b.ResetTimer()
+	for b.Loop() {
+		for _, c := range []struct {
+			method string
+			params url.Values
+		}{{"GetSQState", state}, {"GetSmartQueueRealtimeMetrics", metrics}} {
+			if _, _, err := h.post(context.Background(), c.method, c.params, h.token); err != nil {
+				b.Fatal(err)
+			}
+		}
 	}
 }

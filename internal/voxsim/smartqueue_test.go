@@ -212,7 +212,7 @@ func TestGetSQStateTimezone(t *testing.T) {
 		a := q["sq_agents"].([]any)[0].(map[string]any)
 		return a["sq_statuses"].([]any)[0].(map[string]any)["CALL"].(map[string]any)["from_date"].(string)
 	}
-	for _, zone := range []string{"", "UTC", "Etc/GMT", "Etc/UTC", "GMT"} {
+	for _, zone := range []string{"", "UTC", "Etc/GMT", "Etc/UTC", "GMT", "auto"} {
 		if got := carlSince(zone); got != "2025-03-14 15:08:15" {
 			t.Errorf("timezone %q: from_date %q, want UTC 2025-03-14 15:08:15", zone, got)
 		}
@@ -235,8 +235,13 @@ func TestGetSQStateTimezone(t *testing.T) {
 		c.Account = sqFixture()
 		c.Account.SmartQueue.Timezone = "Asia/Tokyo"
 	})
-	if got := carlSince(""); got != "2025-03-15 00:08:15" {
-		t.Errorf("account zone Asia/Tokyo: from_date %q, want 2025-03-15 00:08:15", got)
+	for _, zone := range []string{"", "auto"} {
+		if got := carlSince(zone); got != "2025-03-15 00:08:15" {
+			t.Errorf("account zone Asia/Tokyo, timezone %q: from_date %q, want 2025-03-15 00:08:15", zone, got)
+		}
+	}
+	if got := carlSince("Etc/GMT"); got != "2025-03-14 15:08:15" {
+		t.Errorf("account zone Asia/Tokyo, timezone Etc/GMT: from_date %q, want UTC", got)
 	}
 }
 
