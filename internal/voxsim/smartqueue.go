@@ -229,6 +229,18 @@ func (sq *SmartQueue) skillName(id int64) string {
 	return ""
 }
 
+// UpdateSmartQueue lets a test change the SmartQueue atomically (an
+// agent's status, a task, a queue's demand). fn must not retain sq. The
+// next Evolve meets the changed channels anew and resolves the links that
+// contradict them, as after SetCalls: a task whose agent is no longer
+// DIALING, READY or IN_SERVICE for it waits again or has ended.
+func (s *Server) UpdateSmartQueue(fn func(sq *SmartQueue)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fn(&s.acct.SmartQueue)
+	s.acct.SmartQueue = s.acct.SmartQueue.clone()
+}
+
 // The JSON types of GetSQState, named as the notes name the fields.
 
 type sqStateJSON struct {

@@ -89,6 +89,10 @@ type sqTaskSim struct {
 
 type sqChanSim struct {
 	next time.Time // when the status ends; zero: a task ends it
+	// status and since are the channel as the last step left it: a
+	// channel changed since (UpdateSmartQueue) is met anew.
+	status string
+	since  time.Time
 }
 
 func newSQSim(seed int64) *sqSim {
@@ -125,6 +129,9 @@ func (m *sqSim) step(acct *Account, now time.Time) {
 		start = sqSnapshotTime(sq, now)
 	}
 	m.sync(acct, start)
+	// What changed between steps (UpdateSmartQueue, SetAccount) may free
+	// an agent for a waiting task: distribute at once.
+	m.distribute(sq, start)
 	cursor := time.Time{}
 	if t, ok := m.nextEvent(sq, now, cursor); ok {
 		if floor := now.Add(-maxCatchUp); t.Before(floor) {
@@ -141,6 +148,13 @@ func (m *sqSim) step(acct *Account, now time.Time) {
 	}
 	m.clock = now
 	sq.prune(now)
+	for _, a := range sq.Agents {
+		for _, c := range a.Channels {
+			if cs := m.channels[sqKey{a.UserID, c.Name}]; cs != nil {
+				cs.status, cs.since = c.Status, c.Since
+			}
+		}
+	}
 }
 
 // sqSnapshotTime is when a SmartQueue met for the first time was taken:
@@ -201,7 +215,7 @@ func (m *sqSim) sync(acct *Account, start time.Time) {
 			c := &a.Channels[j]
 			k := sqKey{a.UserID, c.Name}
 			liveCh[k] = true
-			if m.channels[k] != nil {
+			if cs := m.channels[k]; cs != nil && cs.status == c.Status && cs.since.Equal(c.Since) {
 				continue
 			}
 			cs := &sqChanSim{}
@@ -226,6 +240,9 @@ func (m *sqSim) sync(acct *Account, start time.Time) {
 	kept := sq.Tasks[:0]
 	for _, t := range sq.Tasks {
 		maxID = max(maxID, t.ID)
+		if sq.queueIndex(t.QueueID) < 0 {
+			continue // its queue is gone
+		}
 		ts := m.tasks[t.ID]
 		if ts == nil {
 			ts = &sqTaskSim{}
@@ -259,11 +276,7 @@ func (m *sqSim) sync(acct *Account, start time.Time) {
 		default:
 			t.Status, t.Agent = SQTaskInQueue, 0
 			if ts.giveUp.IsZero() {
-				i := sq.queueIndex(t.QueueID)
-				patience := sqDefaultPatience
-				if i >= 0 {
-					patience = cmp.Or(sq.Queues[i].Patience, sqDefaultPatience)
-				}
+				patience := cmp.Or(sq.Queues[sq.queueIndex(t.QueueID)].Patience, sqDefaultPatience)
 				ts.giveUp = later(t.Arrived.Add(m.patience(patience)), start)
 			}
 		}
@@ -273,9 +286,11 @@ func (m *sqSim) sync(acct *Account, start time.Time) {
 	clear(sq.Tasks[len(kept):])
 	sq.Tasks = kept
 	deleteStale(m.tasks, liveTask)
-	for _, q := range sq.Queues {
-		for _, r := range q.History {
-			maxID = max(maxID, r.ID)
+	if m.nextTaskID == 0 { // the first step: finished tasks hold ids too
+		for _, q := range sq.Queues {
+			for _, r := range q.History {
+				maxID = max(maxID, r.ID)
+			}
 		}
 	}
 	m.nextTaskID = max(m.nextTaskID, maxID+1, 1)

@@ -467,3 +467,30 @@ func BenchmarkSQRead(b *testing.B) {
 		}
 	}
 }
+
+// TestSQUpdateSmartQueue: a change a test makes between steps is taken
+// as it is (the status holds, not the timer of the status before) and the
+// links it breaks are resolved at the next step.
+func TestSQUpdateSmartQueue(t *testing.T) {
+	s := NewServer(Config{Account: sqFixture(), Seed: 4})
+	defer s.Close()
+	s.Evolve(fixedNow)
+	// carl processes task 2; he logs out; zoe goes READY on CALL.
+	s.UpdateSmartQueue(func(sq *SmartQueue) {
+		sq.Agents[1].Channels[0].Status, sq.Agents[1].Channels[0].Since = SQStatusOffline, fixedNow
+		sq.Agents[0].Channels[0].Status, sq.Agents[0].Channels[0].Since = SQStatusReady, fixedNow
+	})
+	s.Evolve(fixedNow.Add(time.Second))
+	sq := s.Account().SmartQueue
+	checkSQ(t, sq, fixedNow.Add(time.Second))
+	if c := sq.Agents[1].channel(SQChannelCall); c.Status != SQStatusOffline {
+		t.Errorf("carl is %s on CALL a second after logging out", c.Status)
+	}
+	if slices.ContainsFunc(sq.Tasks, func(k SQTask) bool { return k.ID == 2 }) {
+		t.Error("task 2 is still processed by carl, who logged out")
+	}
+	// Task 1 (English >= 2) waited with nobody READY; zoe (English 4) now is.
+	if i := slices.IndexFunc(sq.Tasks, func(k SQTask) bool { return k.ID == 1 }); i < 0 || sq.Tasks[i].Agent != 5 {
+		t.Errorf("task 1 was not distributed to zoe once she was READY: %+v", sq.Tasks)
+	}
+}
