@@ -41,12 +41,22 @@ const sqDefaultWindow = 30 * time.Minute
 // window).
 const sqMaxIntervals = 1000
 
-// Units of the report values.
+// Units of the report values, as SQReportUnit names them.
 const (
 	unitSeconds = "seconds"
 	unitPercent = "percent" // 0-100
 	unitCount   = "count"
 )
+
+// SQReportUnit is the unit the simulator assumes for a
+// GetSmartQueueRealtimeMetrics report type ("seconds", "percent" for 0-100,
+// "count"), so that tests of a client can check its conversion to base
+// units against the same assumption; ok is false for a report the
+// simulator does not answer.
+func SQReportUnit(report string) (unit string, ok bool) {
+	r, ok := sqReports[report]
+	return r.unit, ok
+}
 
 // sqReport is one report type: the unit of its value, whether agent
 // grouping allows it, and how it is computed over a window.

@@ -306,3 +306,24 @@ func TestSQMetricsErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestSQReportUnits pins the assumed units: time reports in seconds, rates,
+// percentages and the service level in percent, counts as counts.
+func TestSQReportUnits(t *testing.T) {
+	for _, r := range allQueueReports {
+		unit, ok := SQReportUnit(r)
+		want := "seconds"
+		switch {
+		case strings.HasSuffix(r, "_rate"), strings.HasSuffix(r, "_percentage"), r == "service_level":
+			want = "percent"
+		case strings.HasPrefix(r, "count_"), strings.Contains(r, "_count_"):
+			want = "count"
+		}
+		if !ok || unit != want {
+			t.Errorf("%s: unit %q (known %v), want %q", r, unit, ok, want)
+		}
+	}
+	if _, ok := SQReportUnit("sum_agents_ready_time"); ok {
+		t.Error("a report the simulator does not answer has a unit")
+	}
+}
