@@ -19,4 +19,18 @@
 // and benchmarks: operators change status, and callers arrive in the queues,
 // wait, ring READY operators, are served or hang up, so that GetUsers and
 // GetACDState always tell one story.
+//
+// SmartQueue (ACD v2) lives apart, in Account.SmartQueue (smartqueue*.go):
+// queues of an application, skills, agents (users of the account) with a
+// status per channel (CALL, IM, or only one of them; the built-in statuses
+// and the account's custom ones) and tasks. GetSQState reports the
+// logged-in agents (some channel not OFFLINE) and the tasks, times in
+// milliseconds; GetSmartQueueRealtimeMetrics aggregates the same tasks
+// (their bounded history) and the agents' past statuses into the queue
+// reports, in the units fixed, as an assumption, by the sqReports table.
+// Evolve steps it too, from its own random stream: tasks arrive (Poisson,
+// with busy periods), wait, are distributed to a READY agent with the
+// skills, are processed, then the agent does after-service work, or the
+// customer abandons; agents take breaks and custom statuses. Generate adds
+// one SmartQueue application with GenConfig.SmartQueues.
 package voxsim

@@ -147,6 +147,9 @@ type Account struct {
 	Skills []Skill
 	Queues []Queue
 	Calls  []Call
+	// SmartQueue is the account's SmartQueue (ACD v2), apart from the
+	// above (smartqueue.go).
+	SmartQueue SmartQueue
 }
 
 // ACD statuses as documented. Clients must tolerate others; the simulator
@@ -200,6 +203,7 @@ func (a Account) clone() Account {
 	a.Skills = slices.Clone(a.Skills)
 	a.Queues = slices.Clone(a.Queues)
 	a.Calls = slices.Clone(a.Calls)
+	a.SmartQueue = a.SmartQueue.clone()
 	return a
 }
 

@@ -83,6 +83,10 @@ var methods = map[string]methodFunc{
 	"GetUsers":    (*Server).getUsers,
 	"GetQueues":   (*Server).getQueues,
 	"GetACDState": (*Server).getACDState,
+
+	// SmartQueue (ACD v2), smartqueue*.go.
+	"GetSQState":                   (*Server).getSQState,
+	"GetSmartQueueRealtimeMetrics": (*Server).getSQMetrics,
 }
 
 // Server is the simulated Management API. It is an http.Handler; Start
