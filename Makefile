@@ -57,6 +57,12 @@ bench:
 clean:
 	rm -f $(BINARY) bench/voximplant_exporter.bench
 
+## deploy-gen: regenerate deploy/kubernetes/prometheusrule.yaml from
+## alerts/*.rules.yml (deploy/kubernetes_test.go fails when it is stale).
+.PHONY: deploy-gen
+deploy-gen:
+	$(GO) run ./deploy/kubernetes/gen
+
 ## fuzz: every fuzz target of voxapi (response decoder, timestamp parser,
 ## credentials loader...) for FUZZTIME each, from its committed corpus in
 ## voxapi/testdata/fuzz/. CI runs it after the tests.
