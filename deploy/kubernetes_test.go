@@ -214,6 +214,11 @@ func TestKubernetesCredentialsSecret(t *testing.T) {
 			if v.Name != m.Name || v.Secret == nil {
 				continue
 			}
+			// YAML's 0440 is octal; written as 440 it would be decimal
+			// (0670) and leave the key writable and world-readable.
+			if m := v.Secret.DefaultMode; m == nil || *m&0o037 != 0 || *m&0o040 == 0 {
+				t.Errorf("secret volume %s defaultMode = %v, want group-readable (fsGroup) and nothing for others, e.g. 0440", v.Name, fmtMode(m))
+			}
 			if v.Secret.SecretName != s.Name {
 				t.Errorf("volume %s mounts secret %q, the example Secret is %q", v.Name, v.Secret.SecretName, s.Name)
 			}
@@ -394,4 +399,11 @@ func TestPrometheusRuleErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+func fmtMode(m *int32) string {
+	if m == nil {
+		return "unset"
+	}
+	return "0" + strconv.FormatInt(int64(*m), 8)
 }
