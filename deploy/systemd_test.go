@@ -116,7 +116,10 @@ func TestSystemdUnitSettings(t *testing.T) {
 	checkFlags(t, "ExecStart", []string{credentialsArg})
 }
 
-func TestSystemdDefaultsFile(t *testing.T) {
+// defaultsArgs returns VOXIMPLANT_EXPORTER_ARGS from the defaults file,
+// split into words as systemd splits an unbraced $VAR in ExecStart.
+func defaultsArgs(t *testing.T) []string {
+	t.Helper()
 	data, err := os.ReadFile(defaultsPath)
 	if err != nil {
 		t.Fatal(err)
@@ -125,7 +128,11 @@ func TestSystemdDefaultsFile(t *testing.T) {
 	if m == nil {
 		t.Fatalf("%s does not set VOXIMPLANT_EXPORTER_ARGS=\"...\"", defaultsPath)
 	}
-	args := strings.Fields(string(m[1]))
+	return strings.Fields(string(m[1]))
+}
+
+func TestSystemdDefaultsFile(t *testing.T) {
+	args := defaultsArgs(t)
 	for _, a := range args {
 		if strings.HasPrefix(a, "--voximplant.credentials-file") {
 			t.Errorf("%s sets %s: the unit passes the credentials itself", defaultsPath, a)
