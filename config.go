@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -187,4 +188,67 @@ func (c *config) loadCredentials() (*voxapi.Credentials, error) {
 		return nil, fmt.Errorf("credentials file %q is a directory", c.credentialsFile)
 	}
 	return voxapi.LoadCredentials(c.credentialsFile)
+}
+
+// ignoredByDemo lists the flags given that --demo does not use: it serves
+// its own API with its own key.
+func (c *config) ignoredByDemo() []string {
+	var out []string
+	if c.credentialsFile != "" {
+		out = append(out, "--voximplant.credentials-file (or VOXIMPLANT_CREDENTIALS)")
+	}
+	if c.apiURL != voxapi.DefaultBaseURL {
+		out = append(out, "--voximplant.api-url")
+	}
+	if c.accountID != 0 {
+		out = append(out, "--voximplant.account-id")
+	}
+	if c.allowInsecureAPI {
+		out = append(out, "--voximplant.allow-insecure-api-url")
+	}
+	return out
+}
+
+// credentialsPath resolves a bare file name against $CREDENTIALS_DIRECTORY,
+// where systemd's LoadCredential= puts the credentials it passes, when the
+// file is there.
+func credentialsPath(path string) string {
+	dir := os.Getenv("CREDENTIALS_DIRECTORY")
+	if dir == "" || path == "" || strings.ContainsRune(path, os.PathSeparator) {
+		return path
+	}
+	if p := filepath.Join(dir, path); fileExists(p) {
+		return p
+	}
+	return path
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// checkListen tries every --web.listen-address before anything starts, so
+// that a port in use is one line naming the flag, and comes first.
+func checkListen(c *config) error {
+	if c.web == nil || (c.web.WebSystemdSocket != nil && *c.web.WebSystemdSocket) || c.web.WebListenAddresses == nil {
+		return nil
+	}
+	for _, addr := range *c.web.WebListenAddresses {
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			return fmt.Errorf("--web.listen-address=%s: cannot listen there: %w (another process may hold the port: choose another address)", addr, unwrapOpError(err))
+		}
+		l.Close()
+	}
+	return nil
+}
+
+// unwrapOpError drops net.OpError's repetition of the address.
+func unwrapOpError(err error) error {
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Err != nil {
+		return oe.Err
+	}
+	return err
 }

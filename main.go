@@ -68,27 +68,44 @@ func init() {
 func run(args []string, stderr *os.File) int {
 	cfg, logger, err := parse(args, stderr)
 	if err != nil {
-		if errors.Is(err, errUsage) {
-			return 1
-		}
-		logger.Error(err.Error())
+		startupError(stderr, err)
 		return 1
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	logger.Info("starting "+exporterName, "version", version.Info(), "build_context", version.BuildContext())
 	srv, cleanup, err := build(ctx, cfg, logger)
 	if err != nil {
-		logger.Error(err.Error())
+		startupError(stderr, err)
 		return 1
 	}
 	defer cleanup()
 	return serve(ctx, srv, cfg, logger)
 }
 
-// errUsage is a command-line error that parse has already reported.
-var errUsage = errors.New("usage error")
+// startupError prints a start-up failure the way kingpin prints a flag
+// error, one line per problem ("voximplant_exporter: error: ..."), whether
+// the flag parser, the validation or the build found it: the user reads
+// one style, each line naming the flag or file and what to do.
+func startupError(stderr *os.File, err error) {
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else {
+		errs = []error{err}
+	}
+	for _, e := range errs {
+		// One problem, one line: a multi-line cause (a YAML error) is
+		// folded into it.
+		var parts []string
+		for line := range strings.SplitSeq(e.Error(), "\n") {
+			if line = strings.TrimSpace(line); line != "" {
+				parts = append(parts, line)
+			}
+		}
+		fmt.Fprintf(stderr, "%s: error: %s\n", exporterName, strings.Join(parts, " "))
+	}
+}
 
 // parse reads the command line and checks it. The logger it returns is
 // the one configured by the flags (or a default one when they did not
@@ -104,13 +121,12 @@ func parse(args []string, stderr *os.File) (*config, *slog.Logger, error) {
 	app.UsageWriter(os.Stdout)
 	app.ErrorWriter(stderr)
 	if _, err := app.Parse(args); err != nil {
-		fmt.Fprintf(stderr, "%s: error: %v, try --help\n", exporterName, err)
-		return nil, nil, errUsage
+		return nil, nil, fmt.Errorf("%w, try --help", err)
 	}
 	logConfig.Writer = stderr
 	logger := promslog.New(logConfig)
 	if err := cfg.validate(); err != nil {
-		return nil, logger, fmt.Errorf("invalid configuration: %w", err)
+		return nil, logger, err
 	}
 	// The toolkit reads the web configuration only once serving, and its
 	// errors (a YAML parse error, a missing certificate) do not name the
@@ -131,9 +147,17 @@ func parse(args []string, stderr *os.File) (*config, *slog.Logger, error) {
 // what it started.
 func build(ctx context.Context, cfg *config, logger *slog.Logger) (srv *http.Server, cleanup func(), err error) {
 	cleanup = func() {}
+	// A port in use is found before anything claims to have started.
+	if err := checkListen(cfg); err != nil {
+		return nil, cleanup, err
+	}
+	logger.Info("starting "+exporterName, "version", version.Info(), "build_context", version.BuildContext())
 	apiURL, apps := cfg.apiURL, cfg.apps()
 	var creds *voxapi.Credentials
 	if cfg.demo {
+		if ignored := cfg.ignoredByDemo(); len(ignored) > 0 {
+			logger.Warn("--demo serves its own simulated API: ignoring "+strings.Join(ignored, ", "), "ignored", strings.Join(ignored, ","))
+		}
 		demo, err := startDemo(ctx, cfg.demoUsers, logger)
 		if err != nil {
 			return nil, cleanup, fmt.Errorf("cannot start the demo contact centre: %w", err)
@@ -147,9 +171,13 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (srv *http.Ser
 			return nil, cleanup, fmt.Errorf("demo credentials: %w", err)
 		}
 	} else {
-		warnLoosePermissions(cfg.credentialsFile, logger)
+		cfg.credentialsFile = credentialsPath(cfg.credentialsFile)
 		if creds, err = cfg.loadCredentials(); err != nil {
-			return nil, cleanup, fmt.Errorf("cannot load credentials: %w", err)
+			return nil, cleanup, err
+		}
+		warnLoosePermissions(cfg.credentialsFile, logger)
+		if isExampleKey(cfg.credentialsFile) {
+			logger.Warn("the credentials file is the example's fake key, attached to no account: download your own credentials.json from the Voximplant control panel", "file", cfg.credentialsFile)
 		}
 	}
 
@@ -172,6 +200,9 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (srv *http.Ser
 	})
 	if err != nil {
 		return nil, cleanup, fmt.Errorf("invalid API configuration: %w", err)
+	}
+	if !cfg.demo && len(apps) > 0 {
+		go firstContact(ctx, client, apps[0], cfg.credentialsFile, logger)
 	}
 	colLogger := logger.With("component", "collector")
 	cs, err := cfg.collectors.Build(collector.Settings{Logger: colLogger})
@@ -213,7 +244,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (srv *http.Ser
 		_, _ = w.Write([]byte("Ready\n"))
 	})
 	if cfg.metricsPath != "/" {
-		landing, err := web.NewLandingPage(landingConfig(cfg))
+		landing, err := newLandingPage(cfg, apps, cfg.collectors.Enabled(), exp)
 		if err != nil {
 			return nil, cleanup, fmt.Errorf("cannot build the landing page: %w", err)
 		}
@@ -248,22 +279,6 @@ func serve(ctx context.Context, srv *http.Server, cfg *config, logger *slog.Logg
 	return 0
 }
 
-func landingConfig(cfg *config) web.LandingConfig {
-	desc := "Prometheus exporter for Voximplant contact centres"
-	if cfg.demo {
-		desc += " (demo mode: a simulated contact centre)"
-	}
-	return web.LandingConfig{
-		Name:        "Voximplant Exporter",
-		Description: desc,
-		Version:     version.Info(),
-		Links: []web.LandingLinks{
-			{Address: cfg.metricsPath, Text: "Metrics"},
-			{Address: "/-/healthy", Text: "Health"},
-		},
-	}
-}
-
 // newAPIHTTPClient is the transport to the Management API. Each scrape's
 // context bounds a call; these bound the parts of one attempt that a context
 // alone would let hang.
@@ -280,7 +295,7 @@ func newAPIHTTPClient(pagesInFlight int) *http.Client {
 // holds a key that reads every user and balance of the account.
 func warnLoosePermissions(path string, logger *slog.Logger) {
 	fi, err := os.Stat(path)
-	if err != nil {
+	if err != nil || !fi.Mode().IsRegular() {
 		return // the load reports it
 	}
 	if fi.Mode().Perm()&0o077 != 0 {

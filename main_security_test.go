@@ -394,11 +394,17 @@ func TestSIGTERMDuringSlowScrape(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		done <- result{resp.StatusCode, string(b)}
 	}()
-	for deadline := time.Now().Add(10 * time.Second); sim.Stats().InFlight == 0; time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the scrape never reached the API")
+	// The scrape's pages ask for the page size; the start-up check asks
+	// for one user. Wait for a page of the scrape to be in flight (voxsim
+	// holds each for 2 s): another process gives no other signal.
+	testkit.WaitFor(t, 10*time.Second, "the scrape never reached the API", func() bool {
+		for _, r := range sim.Requests() {
+			if r.Method == "GetUsers" && r.Count != 1 {
+				return true
+			}
 		}
-	}
+		return false
+	})
 	if err := e.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

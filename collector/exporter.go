@@ -274,3 +274,31 @@ func boolFloat(b bool) float64 {
 	}
 	return 0
 }
+
+// PassStatus is how a finished pass went, for the landing page.
+type PassStatus struct {
+	Started    time.Time
+	Took       time.Duration
+	Collectors []CollectorStatus
+}
+
+// CollectorStatus is one collector's outcome in a pass.
+type CollectorStatus struct {
+	Name    string
+	Success bool
+}
+
+// LastPass is the last pass that finished, and false before the first.
+func (e *Exporter) LastPass() (PassStatus, bool) {
+	e.passes.mu.Lock()
+	f := e.passes.lastDone
+	e.passes.mu.Unlock()
+	if f == nil {
+		return PassStatus{}, false
+	}
+	st := PassStatus{Started: f.started, Took: f.ended.Sub(f.started)}
+	for i := range f.slots {
+		st.Collectors = append(st.Collectors, CollectorStatus{Name: f.names[i], Success: f.slots[i].err == nil})
+	}
+	return st, true
+}

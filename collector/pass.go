@@ -135,6 +135,7 @@ type passGroup struct {
 	mu       sync.Mutex
 	inflight *flight
 	last     *flight // last flight whose collectors all succeeded
+	lastDone *flight // last flight that finished, whatever its outcome
 }
 
 // join returns the flight for a scrape bound by ctx, and leave, which the
@@ -179,6 +180,7 @@ func (g *passGroup) settle(f *flight) {
 	if f.ok {
 		g.last = f
 	}
+	g.lastDone = f
 }
 
 func (g *passGroup) leave(f *flight) {

@@ -63,19 +63,19 @@ func quote(s string) string { return fmt.Sprintf("%q", s) }
 func LoadCredentials(path string) (*Credentials, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		reason := "cannot read it"
-		switch {
-		case errors.Is(err, os.ErrNotExist):
-			reason = "does not exist (download a service-account key in the Voximplant control panel)"
-		case errors.Is(err, os.ErrPermission):
-			reason = "permission denied"
-		}
 		// The *PathError repeats the path; keep only its cause.
 		var pe *os.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return nil, &CredentialsError{File: path, Reason: reason, Err: err}
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			return nil, &CredentialsError{File: path, Reason: "does not exist (download a service-account key in the Voximplant control panel)", Err: err}
+		case errors.Is(err, os.ErrPermission):
+			// The cause says nothing more than the reason.
+			return nil, &CredentialsError{File: path, Reason: "permission denied: the exporter's user cannot read it (check its owner and mode)"}
+		}
+		return nil, &CredentialsError{File: path, Reason: "cannot read it", Err: err}
 	}
 	return ParseCredentials(data, path)
 }
