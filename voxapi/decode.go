@@ -1,9 +1,11 @@
 package voxapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
+	"sync"
 )
 
 // wireError is the API's error object: {"code": N, "msg": "..."}.
@@ -50,6 +52,41 @@ func decodeJSON(r io.Reader, v any) error {
 		return err
 	}
 	return nil
+}
+
+// unmarshalFunc is a JSON library's Unmarshal: it decodes exactly one JSON
+// value, with nothing but white space after it.
+type unmarshalFunc func(data []byte, v any) error
+
+// maxPooledBody is the largest body buffer kept for reuse. A page at the
+// server's cap of 100 users is about 75 kB; a rare far larger answer (up to
+// the client's response size limit, which bounds every read) is not kept
+// alive by the pool after it has been decoded.
+const maxPooledBody = 4 << 20
+
+// bodyPool holds the buffers that answers are read into: the library
+// decodes from memory, and a scrape reads many pages of about the same size.
+var bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// decodeJSONWith reads all of r into a pooled buffer and decodes it into v
+// with unmarshal. A read error (the response size limit, a reset) is
+// returned as it is, so that the client can tell it from bad JSON.
+func decodeJSONWith(r io.Reader, v any, unmarshal unmarshalFunc) error {
+	buf := bodyPool.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxPooledBody {
+			buf.Reset()
+			bodyPool.Put(buf)
+		}
+	}()
+	buf.Reset()
+	if _, err := buf.ReadFrom(r); err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(buf.Bytes())) == 0 {
+		return errors.New("empty body")
+	}
+	return unmarshal(buf.Bytes(), v)
 }
 
 // decodeAnswer decodes one answer into w and returns the API error its
@@ -102,6 +139,24 @@ func decodeGetUsersJSON(r io.Reader) (*GetUsersResponse, error) {
 	if err := decodeAnswer(r, &w); err != nil {
 		return nil, err
 	}
+	return w.response()
+}
+
+// decodeGetUsersWith is DecodeGetUsers with a JSON library's Unmarshal,
+// reading the body into a pooled buffer first.
+func decodeGetUsersWith(r io.Reader, unmarshal unmarshalFunc) (*GetUsersResponse, error) {
+	var w getUsersWire
+	if err := decodeJSONWith(r, &w, unmarshal); err != nil {
+		return nil, err
+	}
+	if ae := w.apiError(); ae != nil {
+		return nil, ae
+	}
+	return w.response()
+}
+
+// response checks that a decoded answer says what a page must say.
+func (w *getUsersWire) response() (*GetUsersResponse, error) {
 	if w.Result == nil {
 		return nil, errors.New(`answer has no "result"`)
 	}

@@ -21,6 +21,14 @@ func TestTimestamp(t *testing.T) {
 		{`"2026-13-40 99:00:00"`, false},
 		{`12345`, false},
 		{`"2026-11-28 09:05:07 "`, false},
+		// Escapes take the slow path, through encoding/json.
+		{`"2026\u002d11-28 09:05:07"`, true},
+		{`"2026-11-28\u002009:05:07"`, true},
+		{`"2026-11-28 09:05:07\""`, false},
+		{`"\u0032026-11-28 09:05:0"`, false},
+		{` "2026-11-28 09:05:07" `, true},
+		{`"2026-11-28 09:05:07`, false},
+		{`"`, false},
 	}
 	for _, tc := range cases {
 		var ts Timestamp

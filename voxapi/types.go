@@ -97,6 +97,14 @@ func (t *Timestamp) UnmarshalJSON(data []byte) error {
 	if len(data) < 2 || data[0] != '"' {
 		return nil // null, a number, anything else: unknown
 	}
+	// Fast path, nearly every timestamp: a string without escapes is its
+	// bytes between the quotes (the decoder has checked the JSON syntax), so
+	// it needs no JSON decoding. An invalid UTF-8 byte there cannot be a
+	// timestamp either way: ParseTimestamp takes ASCII only.
+	if inner := data[1 : len(data)-1]; data[len(data)-1] == '"' && bytes.IndexByte(inner, '\\') < 0 {
+		*t, _ = ParseTimestamp(string(inner))
+		return nil
+	}
 	var s string
 	if err := json.Unmarshal(data, &s); err != nil {
 		return nil
