@@ -125,7 +125,9 @@ func FuzzDecodeGetUsers(f *testing.F) {
 }
 
 func FuzzParseTimestamp(f *testing.F) {
-	for _, s := range []string{"2026-11-28 09:05:07", "", "0000-00-00 00:00:00", "2026-02-30 25:61:61", "9999-12-31 23:59:59"} {
+	for _, s := range []string{"2026-11-28 09:05:07", "", "0000-00-00 00:00:00", "2026-02-30 25:61:61", "9999-12-31 23:59:59",
+		"2024-02-29 12:00:00", "2100-02-29 12:00:00", "2000-02-29 12:00:00", "2026-04-31 00:00:00", "2026-11-28 24:00:00",
+		"0000-01-01 00:00:00", "2026-11-28 9:05:07", "+026-11-28 09:05:07", "2026-1a-28 09:05:07"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -135,6 +137,15 @@ func FuzzParseTimestamp(f *testing.F) {
 		}
 		if ok && ts.Time.Format(TimeLayout) != s {
 			t.Fatalf("%q parsed but formats back as %q", s, ts.Time.Format(TimeLayout))
+		}
+		// The reference: what time.Parse accepts and formats back unchanged.
+		ref, err := time.ParseInLocation(TimeLayout, s, time.UTC)
+		refOK := err == nil && ref.Format(TimeLayout) == s
+		if ok != refOK || (ok && !ts.Time.Equal(ref)) {
+			t.Fatalf("%q: parsed %v (%v), time.Parse %v (%v)", s, ts.Time, ok, ref, refOK)
+		}
+		if ts.Valid && ts.Time.Location() != time.UTC {
+			t.Fatalf("%q: location %v, want UTC", s, ts.Time.Location())
 		}
 	})
 }
