@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"slices"
 	"sync"
 )
 
@@ -68,17 +69,10 @@ const maxPooledBody = 4 << 20
 // decodes from memory, and a scrape reads many pages of about the same size.
 var bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// decodeJSONWith reads all of r into a pooled buffer and decodes it into v
-// with unmarshal. A read error (the response size limit, a reset) is
-// returned as it is, so that the client can tell it from bad JSON.
-func decodeJSONWith(r io.Reader, v any, unmarshal unmarshalFunc) error {
-	buf := bodyPool.Get().(*bytes.Buffer)
-	defer func() {
-		if buf.Cap() <= maxPooledBody {
-			buf.Reset()
-			bodyPool.Put(buf)
-		}
-	}()
+// readAndUnmarshal reads all of r into buf and decodes it into v with
+// unmarshal. A read error (the response size limit, a reset) is returned as
+// it is, so that the client can tell it from bad JSON.
+func readAndUnmarshal(r io.Reader, buf *bytes.Buffer, v any, unmarshal unmarshalFunc) error {
 	buf.Reset()
 	if _, err := buf.ReadFrom(r); err != nil {
 		return err
@@ -87,6 +81,15 @@ func decodeJSONWith(r io.Reader, v any, unmarshal unmarshalFunc) error {
 		return errors.New("empty body")
 	}
 	return unmarshal(buf.Bytes(), v)
+}
+
+// putBody returns buf to the pool unless an answer far larger than a page
+// grew it.
+func putBody(buf *bytes.Buffer) {
+	if buf.Cap() <= maxPooledBody {
+		buf.Reset()
+		bodyPool.Put(buf)
+	}
 }
 
 // decodeAnswer decodes one answer into w and returns the API error its
@@ -142,15 +145,41 @@ func decodeGetUsersJSON(r io.Reader) (*GetUsersResponse, error) {
 	return w.response()
 }
 
-// decodeGetUsersWith is DecodeGetUsers with a JSON library's Unmarshal,
-// reading the body into a pooled buffer first.
-func decodeGetUsersWith(r io.Reader, unmarshal unmarshalFunc) (*GetUsersResponse, error) {
+// maxPresizedUsers bounds the users a page's slice is allocated for before
+// it is decoded, whatever count was asked for.
+const maxPresizedUsers = 1000
+
+// decodeGetUsersWith is DecodeGetUsers with a JSON library's Unmarshal, for
+// a page asked for with count (0 when unknown). The users are decoded into a
+// slice made for count of them: a library grows a slice of unknown length by
+// doubling, which for pages of 100 users was a third of the bytes allocated
+// per scrape (BENCHMARKS.md, "GetUsers decoding: library choice").
+func decodeGetUsersWith(r io.Reader, unmarshal unmarshalFunc, count int) (*GetUsersResponse, error) {
 	var w getUsersWire
-	if err := decodeJSONWith(r, &w, unmarshal); err != nil {
+	if count > 0 {
+		users := make([]User, 0, min(count, maxPresizedUsers))
+		w.Result = &users
+	}
+	buf := bodyPool.Get().(*bytes.Buffer)
+	defer putBody(buf)
+	if err := readAndUnmarshal(r, buf, &w, unmarshal); err != nil {
 		return nil, err
+	}
+	if w.Result != nil && len(*w.Result) == 0 && count > 0 {
+		// "result":[] and no "result" at all both leave the presized slice
+		// empty: decode the answer again without it to tell them apart.
+		w = getUsersWire{}
+		if err := unmarshal(buf.Bytes(), &w); err != nil {
+			return nil, err
+		}
 	}
 	if ae := w.apiError(); ae != nil {
 		return nil, ae
+	}
+	if w.Result != nil && cap(*w.Result) > 2*len(*w.Result)+16 {
+		// A short last page: the users stay in the snapshot, the room for
+		// the missing ones need not.
+		*w.Result = slices.Clone(*w.Result)
 	}
 	return w.response()
 }

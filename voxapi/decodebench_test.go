@@ -15,16 +15,21 @@ import (
 
 // pageDecoders are the GetUsers decoders compared by
 // BenchmarkDecodeGetUsersPage: the libraries read the body into the pooled
-// buffer and Unmarshal it, with Timestamp's fast path.
+// buffer and Unmarshal it, with Timestamp's fast path, into a slice of users
+// made for the count asked for.
 var pageDecoders = []struct {
 	name string
-	fn   func(io.Reader) (*GetUsersResponse, error)
+	fn   func(r io.Reader, count int) (*GetUsersResponse, error)
 }{
-	{"scanner", decodeGetUsersStream},
-	{"encoding-json", func(r io.Reader) (*GetUsersResponse, error) { return decodeGetUsersWith(r, json.Unmarshal) }},
-	{"goccy-go-json", func(r io.Reader) (*GetUsersResponse, error) { return decodeGetUsersWith(r, gojson.Unmarshal) }},
-	{"go-json-experiment", func(r io.Reader) (*GetUsersResponse, error) {
-		return decodeGetUsersWith(r, func(b []byte, v any) error { return jsonv2.Unmarshal(b, v) })
+	{"scanner", func(r io.Reader, _ int) (*GetUsersResponse, error) { return decodeGetUsersStream(r) }},
+	{"encoding-json", func(r io.Reader, count int) (*GetUsersResponse, error) {
+		return decodeGetUsersWith(r, json.Unmarshal, count)
+	}},
+	{"goccy-go-json", func(r io.Reader, count int) (*GetUsersResponse, error) {
+		return decodeGetUsersWith(r, gojson.Unmarshal, count)
+	}},
+	{"go-json-experiment", func(r io.Reader, count int) (*GetUsersResponse, error) {
+		return decodeGetUsersWith(r, func(b []byte, v any) error { return jsonv2.Unmarshal(b, v) }, count)
 	}},
 }
 
@@ -38,7 +43,7 @@ func TestPageDecodersAgree(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, dec := range pageDecoders {
-			got, err := dec.fn(bytes.NewReader(body))
+			got, err := dec.fn(bytes.NewReader(body), n)
 			if err != nil {
 				t.Fatalf("%s: %v", dec.name, err)
 			}
@@ -62,7 +67,7 @@ func BenchmarkDecodeGetUsersPage(b *testing.B) {
 				b.ReportAllocs()
 				cpu0 := processCPU()
 				for b.Loop() {
-					if _, err := dec.fn(bytes.NewReader(body)); err != nil {
+					if _, err := dec.fn(bytes.NewReader(body), n); err != nil {
 						b.Fatal(err)
 					}
 				}
