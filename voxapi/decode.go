@@ -7,6 +7,8 @@ import (
 	"io"
 	"slices"
 	"sync"
+
+	gojson "github.com/goccy/go-json"
 )
 
 // wireError is the API's error object: {"code": N, "msg": "..."}.
@@ -35,24 +37,15 @@ func (e *envelope) apiError() *APIError {
 	return &APIError{Code: w.Code, Message: w.Msg}
 }
 
-// decodeJSON decodes one JSON value from r into v and rejects trailing data
-// other than white space, so that two concatenated answers are not taken
-// for one.
+// decodeJSON decodes one JSON answer from r into v with goccy/go-json and
+// rejects trailing data other than white space, so that two concatenated
+// answers are not taken for one. The library decodes as encoding/json does
+// (case-insensitive keys, null leaving a value alone, a value of the wrong
+// type failing the answer once the rest is known to be valid JSON) at about
+// the speed of the hand-written scanner it replaced: the figures are in
+// BENCHMARKS.md, "GetUsers decoding: library choice".
 func decodeJSON(r io.Reader, v any) error {
-	dec := json.NewDecoder(r)
-	if err := dec.Decode(v); err != nil {
-		if errors.Is(err, io.EOF) {
-			return errors.New("empty body")
-		}
-		return err
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		if err == nil {
-			return errors.New("data after the JSON answer")
-		}
-		return err
-	}
-	return nil
+	return decodeJSONWith(r, v, gojson.Unmarshal)
 }
 
 // unmarshalFunc is a JSON library's Unmarshal: it decodes exactly one JSON
@@ -67,7 +60,17 @@ const maxPooledBody = 4 << 20
 
 // bodyPool holds the buffers that answers are read into: the library
 // decodes from memory, and a scrape reads many pages of about the same size.
+// Nothing decoded refers to a buffer (the library copies its input and every
+// string), so a buffer is reused as soon as its answer is decoded.
 var bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// decodeJSONWith reads all of r into a pooled buffer and decodes it into v
+// with unmarshal.
+func decodeJSONWith(r io.Reader, v any, unmarshal unmarshalFunc) error {
+	buf := bodyPool.Get().(*bytes.Buffer)
+	defer putBody(buf)
+	return readAndUnmarshal(r, buf, v, unmarshal)
+}
 
 // readAndUnmarshal reads all of r into buf and decodes it into v with
 // unmarshal. A read error (the response size limit, a reset) is returned as
@@ -126,23 +129,16 @@ type getUsersWire struct {
 	Count      *int64  `json:"count"`
 }
 
-// DecodeGetUsers reads one GetUsers answer as it streams in. An error
-// envelope becomes an *APIError; an answer without result or total_count is
-// an error, since a page that cannot say how many users exist cannot be
-// paged safely. It decodes exactly as decodeGetUsersJSON (encoding/json on
-// getUsersWire) does, several times faster (streamdecode.go).
+// DecodeGetUsers reads one GetUsers answer. An error envelope becomes an
+// *APIError; an answer without result or total_count is an error, since a
+// page that cannot say how many users exist cannot be paged safely.
 func DecodeGetUsers(r io.Reader) (*GetUsersResponse, error) {
-	return decodeGetUsersStream(r)
+	return decodeGetUsersPage(r, 0)
 }
 
-// decodeGetUsersJSON is DecodeGetUsers with encoding/json: the reference
-// that the differential fuzz test holds the streaming decoder to.
-func decodeGetUsersJSON(r io.Reader) (*GetUsersResponse, error) {
-	var w getUsersWire
-	if err := decodeAnswer(r, &w); err != nil {
-		return nil, err
-	}
-	return w.response()
+// decodeGetUsersPage is DecodeGetUsers for a page asked for with count.
+func decodeGetUsersPage(r io.Reader, count int) (*GetUsersResponse, error) {
+	return decodeGetUsersWith(r, gojson.Unmarshal, count)
 }
 
 // maxPresizedUsers bounds the users a page's slice is allocated for before
