@@ -148,8 +148,8 @@ const maxPresizedUsers = 1000
 // decodeGetUsersWith is DecodeGetUsers with a JSON library's Unmarshal, for
 // a page asked for with count (0 when unknown). The users are decoded into a
 // slice made for count of them: a library grows a slice of unknown length by
-// doubling, which for pages of 100 users was a third of the bytes allocated
-// per scrape (BENCHMARKS.md, "GetUsers decoding: library choice").
+// doubling, which for pages of 100 users was about a quarter of the bytes
+// allocated per scrape (BENCHMARKS.md, "GetUsers decoding: library choice").
 func decodeGetUsersWith(r io.Reader, unmarshal unmarshalFunc, count int) (*GetUsersResponse, error) {
 	var w getUsersWire
 	if count > 0 {
