@@ -1,9 +1,14 @@
 package voxapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
+	"slices"
+	"sync"
+
+	gojson "github.com/goccy/go-json"
 )
 
 // wireError is the API's error object: {"code": N, "msg": "..."}.
@@ -32,24 +37,62 @@ func (e *envelope) apiError() *APIError {
 	return &APIError{Code: w.Code, Message: w.Msg}
 }
 
-// decodeJSON decodes one JSON value from r into v and rejects trailing data
-// other than white space, so that two concatenated answers are not taken
-// for one.
+// decodeJSON decodes one JSON answer from r into v with goccy/go-json and
+// rejects trailing data other than white space, so that two concatenated
+// answers are not taken for one. The library decodes as encoding/json does
+// (case-insensitive keys, null leaving a value alone, a value of the wrong
+// type failing the answer once the rest is known to be valid JSON) at about
+// the speed of the hand-written scanner it replaced: the figures are in
+// BENCHMARKS.md, "GetUsers decoding: library choice".
 func decodeJSON(r io.Reader, v any) error {
-	dec := json.NewDecoder(r)
-	if err := dec.Decode(v); err != nil {
-		if errors.Is(err, io.EOF) {
-			return errors.New("empty body")
-		}
+	return decodeJSONWith(r, v, gojson.Unmarshal)
+}
+
+// unmarshalFunc is a JSON library's Unmarshal: it decodes exactly one JSON
+// value, with nothing but white space after it.
+type unmarshalFunc func(data []byte, v any) error
+
+// maxPooledBody is the largest body buffer kept for reuse. A page at the
+// server's cap of 100 users is about 75 kB; a rare far larger answer (up to
+// the client's response size limit, which bounds every read) is not kept
+// alive by the pool after it has been decoded.
+const maxPooledBody = 4 << 20
+
+// bodyPool holds the buffers that answers are read into: the library
+// decodes from memory, and a scrape reads many pages of about the same size.
+// Nothing decoded refers to a buffer (the library copies its input and every
+// string), so a buffer is reused as soon as its answer is decoded.
+var bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// decodeJSONWith reads all of r into a pooled buffer and decodes it into v
+// with unmarshal.
+func decodeJSONWith(r io.Reader, v any, unmarshal unmarshalFunc) error {
+	buf := bodyPool.Get().(*bytes.Buffer)
+	defer putBody(buf)
+	return readAndUnmarshal(r, buf, v, unmarshal)
+}
+
+// readAndUnmarshal reads all of r into buf and decodes it into v with
+// unmarshal. A read error (the response size limit, a reset) is returned as
+// it is, so that the client can tell it from bad JSON.
+func readAndUnmarshal(r io.Reader, buf *bytes.Buffer, v any, unmarshal unmarshalFunc) error {
+	buf.Reset()
+	if _, err := buf.ReadFrom(r); err != nil {
 		return err
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		if err == nil {
-			return errors.New("data after the JSON answer")
-		}
-		return err
+	if len(bytes.TrimSpace(buf.Bytes())) == 0 {
+		return errors.New("empty body")
 	}
-	return nil
+	return unmarshal(buf.Bytes(), v)
+}
+
+// putBody returns buf to the pool unless an answer far larger than a page
+// grew it.
+func putBody(buf *bytes.Buffer) {
+	if buf.Cap() <= maxPooledBody {
+		buf.Reset()
+		bodyPool.Put(buf)
+	}
 }
 
 // decodeAnswer decodes one answer into w and returns the API error its
@@ -86,22 +129,59 @@ type getUsersWire struct {
 	Count      *int64  `json:"count"`
 }
 
-// DecodeGetUsers reads one GetUsers answer as it streams in. An error
-// envelope becomes an *APIError; an answer without result or total_count is
-// an error, since a page that cannot say how many users exist cannot be
-// paged safely. It decodes exactly as decodeGetUsersJSON (encoding/json on
-// getUsersWire) does, several times faster (streamdecode.go).
+// DecodeGetUsers reads one GetUsers answer. An error envelope becomes an
+// *APIError; an answer without result or total_count is an error, since a
+// page that cannot say how many users exist cannot be paged safely.
 func DecodeGetUsers(r io.Reader) (*GetUsersResponse, error) {
-	return decodeGetUsersStream(r)
+	return decodeGetUsersPage(r, 0)
 }
 
-// decodeGetUsersJSON is DecodeGetUsers with encoding/json: the reference
-// that the differential fuzz test holds the streaming decoder to.
-func decodeGetUsersJSON(r io.Reader) (*GetUsersResponse, error) {
+// decodeGetUsersPage is DecodeGetUsers for a page asked for with count.
+func decodeGetUsersPage(r io.Reader, count int) (*GetUsersResponse, error) {
+	return decodeGetUsersWith(r, gojson.Unmarshal, count)
+}
+
+// maxPresizedUsers bounds the users a page's slice is allocated for before
+// it is decoded, whatever count was asked for.
+const maxPresizedUsers = 1000
+
+// decodeGetUsersWith is DecodeGetUsers with a JSON library's Unmarshal, for
+// a page asked for with count (0 when unknown). The users are decoded into a
+// slice made for count of them: a library grows a slice of unknown length by
+// doubling, which for pages of 100 users was about a quarter of the bytes
+// allocated per scrape (BENCHMARKS.md, "GetUsers decoding: library choice").
+func decodeGetUsersWith(r io.Reader, unmarshal unmarshalFunc, count int) (*GetUsersResponse, error) {
 	var w getUsersWire
-	if err := decodeAnswer(r, &w); err != nil {
+	if count > 0 {
+		users := make([]User, 0, min(count, maxPresizedUsers))
+		w.Result = &users
+	}
+	buf := bodyPool.Get().(*bytes.Buffer)
+	defer putBody(buf)
+	if err := readAndUnmarshal(r, buf, &w, unmarshal); err != nil {
 		return nil, err
 	}
+	if w.Result != nil && len(*w.Result) == 0 && count > 0 {
+		// "result":[] and no "result" at all both leave the presized slice
+		// empty: decode the answer again without it to tell them apart.
+		w = getUsersWire{}
+		if err := unmarshal(buf.Bytes(), &w); err != nil {
+			return nil, err
+		}
+	}
+	if ae := w.apiError(); ae != nil {
+		return nil, ae
+	}
+	if w.Result != nil && cap(*w.Result) > 2*len(*w.Result)+16 {
+		// A short last page: the users stay in the snapshot, the room for
+		// the missing ones need not.
+		*w.Result = slices.Clone(*w.Result)
+	}
+	return w.response()
+}
+
+// response checks that a decoded answer says what a page must say.
+func (w *getUsersWire) response() (*GetUsersResponse, error) {
 	if w.Result == nil {
 		return nil, errors.New(`answer has no "result"`)
 	}

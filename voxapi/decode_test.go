@@ -1,10 +1,13 @@
 package voxapi
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
 )
 
 func TestTimestamp(t *testing.T) {
@@ -21,6 +24,14 @@ func TestTimestamp(t *testing.T) {
 		{`"2026-13-40 99:00:00"`, false},
 		{`12345`, false},
 		{`"2026-11-28 09:05:07 "`, false},
+		// Escapes take the slow path, through encoding/json.
+		{`"2026\u002d11-28 09:05:07"`, true},
+		{`"2026-11-28\u002009:05:07"`, true},
+		{`"2026-11-28 09:05:07\""`, false},
+		{`"\u0032026-11-28 09:05:0"`, false},
+		{` "2026-11-28 09:05:07" `, true},
+		{`"2026-11-28 09:05:07`, false},
+		{`"`, false},
 	}
 	for _, tc := range cases {
 		var ts Timestamp
@@ -43,7 +54,8 @@ func TestDecodeGetUsers(t *testing.T) {
 	  "skills":[{"skill_id":3,"skill_name":"English"}],
 	  "acd_queues":[{"acd_queue_id":9,"acd_queue_name":"Sales","auto_link":true}],
 	  "acd_status":"READY","acd_status_change_time":"2026-11-28 09:05:07","created":"","frozen":false},
-	  {"user_id":8,"user_name":"bob","acd_status_change_time":null}],
+	  {"user_id":8,"user_name":"bob","acd_status_change_time":null,"created":"2026-11-28 9:05:07","modified":12345,
+	   "applications":[{"application_id":1,"modified":{"a":1}}]}],
 	  "total_count":12,"count":2}`
 	resp, err := DecodeGetUsers(strings.NewReader(body))
 	if err != nil {
@@ -67,6 +79,13 @@ func TestDecodeGetUsers(t *testing.T) {
 	}
 	if b.ACDStatus != "" || b.ACDStatusChangeTime.Valid || b.LiveBalance != nil || b.Skills != nil {
 		t.Errorf("user b should have unknowns: %+v", b)
+	}
+	// Malformed timestamps are unknown, and do not fail the page.
+	if b.Created.Valid || b.Modified.Valid || len(b.Applications) != 1 || b.Applications[0].Modified.Valid {
+		t.Errorf("user b's malformed timestamps: %+v %+v %+v", b.Created, b.Modified, b.Applications)
+	}
+	if !a.Applications[0].Modified.Valid || a.Modified.Valid {
+		t.Errorf("user a's application modified %+v, modified (absent) %+v", a.Applications[0].Modified, a.Modified)
 	}
 }
 
@@ -117,7 +136,9 @@ func FuzzDecodeGetUsers(f *testing.F) {
 }
 
 func FuzzParseTimestamp(f *testing.F) {
-	for _, s := range []string{"2026-11-28 09:05:07", "", "0000-00-00 00:00:00", "2026-02-30 25:61:61", "9999-12-31 23:59:59"} {
+	for _, s := range []string{"2026-11-28 09:05:07", "", "0000-00-00 00:00:00", "2026-02-30 25:61:61", "9999-12-31 23:59:59",
+		"2024-02-29 12:00:00", "2100-02-29 12:00:00", "2000-02-29 12:00:00", "2026-04-31 00:00:00", "2026-11-28 24:00:00",
+		"0000-01-01 00:00:00", "2026-11-28 9:05:07", "+026-11-28 09:05:07", "2026-1a-28 09:05:07"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -127,6 +148,65 @@ func FuzzParseTimestamp(f *testing.F) {
 		}
 		if ok && ts.Time.Format(TimeLayout) != s {
 			t.Fatalf("%q parsed but formats back as %q", s, ts.Time.Format(TimeLayout))
+		}
+		// The reference: what time.Parse accepts and formats back unchanged.
+		ref, err := time.ParseInLocation(TimeLayout, s, time.UTC)
+		refOK := err == nil && ref.Format(TimeLayout) == s
+		if ok != refOK || (ok && !ts.Time.Equal(ref)) {
+			t.Fatalf("%q: parsed %v (%v), time.Parse %v (%v)", s, ts.Time, ok, ref, refOK)
+		}
+		if ts.Valid && ts.Time.Location() != time.UTC {
+			t.Fatalf("%q: location %v, want UTC", s, ts.Time.Location())
+		}
+	})
+}
+
+// TestGetUsersDecodeFailuresThroughClient: what each kind of bad 200 answer
+// becomes at the client. A value of the wrong type fails the page with a
+// *DecodeError that names the field; the error envelope is an *APIError;
+// a truncated body, or one reset mid-way, fails the page; a body past the
+// size limit is a too-large *DecodeError (TestBodyTooLargeIsNotRetried).
+func TestGetUsersDecodeFailuresThroughClient(t *testing.T) {
+	cases := []struct {
+		name  string
+		fault voxsim.Fault
+		field string // in the *DecodeError's message; "" for no *DecodeError
+		code  int    // the *APIError's code; 0 for none
+	}{
+		{"user_id a string", voxsim.Fault{Body: []byte(`{"result":[{"user_id":"abc"}],"total_count":1}`)}, "result.0.user_id", 0},
+		{"result an object", voxsim.Fault{Body: []byte(`{"result":{},"total_count":1}`)}, "result", 0},
+		{"total_count a string", voxsim.Fault{Body: []byte(`{"result":[],"total_count":"1"}`)}, "total_count", 0},
+		{"skill_id a string", voxsim.Fault{Body: []byte(`{"result":[{"user_id":1,"skills":[{"skill_id":"x"}]}],"total_count":1}`)}, "skills.0.skill_id", 0},
+		{"truncated", voxsim.Fault{Body: []byte(`{"result":[{"user_id":1,"user_name":"a`)}, "unexpected end of JSON input", 0},
+		{"html", voxsim.Fault{Body: []byte(`<html><body>502 Bad Gateway</body></html>`), ContentType: "application/json"}, "invalid character '<'", 0},
+		{"error envelope in a 200", voxsim.Fault{Code: CodeForbidden, Msg: "Forbidden"}, "", CodeForbidden},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, c := newSimClient(t, voxsim.Config{Account: simAccountWith(simUsers(2))}, func(o *Options) { o.MaxRetries = -1 })
+			tc.fault.Method, tc.fault.Times = "GetUsers", -1
+			srv.Inject(tc.fault)
+			_, err := c.GetUsers(context.Background(), GetUsersParams{ApplicationID: 1})
+			if err == nil {
+				t.Fatal("bad answer accepted")
+			}
+			var de *DecodeError
+			if got := errors.As(err, &de); got != (tc.field != "") {
+				t.Fatalf("DecodeError = %v for %v", got, err)
+			}
+			if de != nil && (!strings.Contains(err.Error(), tc.field) || de.TooLarge) {
+				t.Errorf("error %q does not name %q", err, tc.field)
+			}
+			if ErrorCode(err) != tc.code {
+				t.Errorf("API code %d, want %d (%v)", ErrorCode(err), tc.code, err)
+			}
+		})
+	}
+	t.Run("reset mid-body", func(t *testing.T) {
+		srv, c := newSimClient(t, voxsim.Config{Account: simAccountWith(simUsers(50))}, func(o *Options) { o.MaxRetries = -1 })
+		srv.Inject(voxsim.Fault{Method: "GetUsers", ResetMidBody: true, Times: -1})
+		if resp, err := c.GetUsers(context.Background(), GetUsersParams{ApplicationID: 1, Count: 50}); err == nil {
+			t.Fatalf("half an answer accepted: %d users", len(resp.Result))
 		}
 	})
 }

@@ -3,6 +3,7 @@ package voxapi
 import (
 	"context"
 	"errors"
+	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -98,5 +99,11 @@ func (c *Client) GetUsers(ctx context.Context, p GetUsersParams) (*GetUsersRespo
 	if err != nil {
 		return nil, err
 	}
-	return callFor(ctx, c, "GetUsers", v, DecodeGetUsers)
+	count := p.Count
+	if count == 0 {
+		count = 20 // the API's default
+	}
+	return callFor(ctx, c, "GetUsers", v, func(r io.Reader) (*GetUsersResponse, error) {
+		return decodeGetUsersPage(r, count)
+	})
 }

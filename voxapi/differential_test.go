@@ -3,6 +3,7 @@ package voxapi
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -17,30 +18,58 @@ import (
 	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
 )
 
-// sameDecode fails t unless the streaming decoder and encoding/json agree on
-// data: both fail (with the same API error, if either gives one) or both
-// succeed with deeply equal answers.
+// decodeGetUsersStd is DecodeGetUsers with encoding/json, the reference the
+// library is held to: plainly, with no pooled buffer and no presized page.
+func decodeGetUsersStd(r io.Reader) (*GetUsersResponse, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, errors.New("empty body")
+	}
+	var w getUsersWire
+	if err := json.Unmarshal(data, &w); err != nil {
+		return nil, err
+	}
+	if ae := w.apiError(); ae != nil {
+		return nil, ae
+	}
+	return w.response()
+}
+
+// sameDecode fails t unless DecodeGetUsers (reading r) and encoding/json
+// (on data) agree: both fail (with the same API error, if either gives one)
+// or both succeed with deeply equal answers.
 func sameDecode(t *testing.T, data []byte, r io.Reader) {
 	t.Helper()
-	want, wantErr := decodeGetUsersJSON(bytes.NewReader(data))
-	got, gotErr := decodeGetUsersStream(r)
+	sameDecodeAs(t, data, r, 0)
+}
+
+// sameDecodeAs is sameDecode for a page asked for with count, which the
+// library's slice of users is made for.
+func sameDecodeAs(t *testing.T, data []byte, r io.Reader, count int) {
+	t.Helper()
+	want, wantErr := decodeGetUsersStd(bytes.NewReader(data))
+	got, gotErr := decodeGetUsersPage(r, count)
 	if (gotErr == nil) != (wantErr == nil) {
-		t.Fatalf("input %q:\nstream err: %v\nencoding/json err: %v", data, gotErr, wantErr)
+		t.Fatalf("input %q:\ngoccy/go-json err: %v\nencoding/json err: %v", data, gotErr, wantErr)
 	}
 	var wantAE, gotAE *APIError
 	if errors.As(wantErr, &wantAE) != errors.As(gotErr, &gotAE) {
-		t.Fatalf("input %q: APIError mismatch:\nstream err: %v\nencoding/json err: %v", data, gotErr, wantErr)
+		t.Fatalf("input %q: APIError mismatch:\ngoccy/go-json err: %v\nencoding/json err: %v", data, gotErr, wantErr)
 	}
 	if wantAE != nil && *wantAE != *gotAE {
 		t.Fatalf("input %q: API error %+v, encoding/json %+v", data, *gotAE, *wantAE)
 	}
 	if wantErr == nil && !reflect.DeepEqual(got, want) {
-		t.Fatalf("input %q:\nstream:        %+v\nencoding/json: %+v", data, got, want)
+		t.Fatalf("input %q:\ngoccy/go-json: %+v\nencoding/json: %+v", data, got, want)
 	}
 }
 
-// decodeCorpus covers the semantics the streaming decoder must share with
-// encoding/json; it seeds the fuzz test and runs as a plain test.
+// decodeCorpus covers the semantics DecodeGetUsers must share with
+// encoding/json (it was written for the hand-written scanner that came
+// before the library); it seeds the fuzz test and runs as a plain test.
 var decodeCorpus = []string{
 	`{"result":[{"user_id":1,"acd_status":"READY","acd_status_change_time":"2026-01-01 00:00:00"}],"total_count":1,"count":1}`,
 	`{"error":{"code":100,"msg":"x"}}`,
@@ -124,59 +153,73 @@ var decodeCorpus = []string{
 	`{"result":[{"user_name":"abc`,
 	`{"result":[{"user_name":"abc\`,
 	`{"result":[{"user_name":"abc\u12`,
-	`"\0\"`, // an escape at the end of the buffer after a refill moved the string
+	`"\0\"`, // an escape at the very end of the input
 	`{"result":[],"total_count":0}` + "\x00",
 	`{"\u0072esult":[],"total_count":0}`,
 	`{"result":[],"total_count":0,"count":"2"}`,
 	`{"result":[],"total_count":0,"count":2}`,
 }
 
-func TestStreamDecoderMatchesEncodingJSON(t *testing.T) {
+func TestDecodeGetUsersMatchesEncodingJSON(t *testing.T) {
 	for _, in := range decodeCorpus {
 		sameDecode(t, []byte(in), strings.NewReader(in))
-		// The same byte by byte, so that every token straddles a refill.
+		// A body that arrives a byte at a time, or with its last bytes.
 		sameDecode(t, []byte(in), iotest.OneByteReader(strings.NewReader(in)))
 		sameDecode(t, []byte(in), iotest.DataErrReader(strings.NewReader(in)))
+		// Into a slice made for a page of 1 and of 100 users.
+		sameDecodeAs(t, []byte(in), strings.NewReader(in), 1)
+		sameDecodeAs(t, []byte(in), strings.NewReader(in), 100)
 	}
 }
 
-func TestStreamDecoderNestingLimit(t *testing.T) {
-	for _, depth := range []int{9998, 9999, 10000} {
+func TestDecodeGetUsersNestingLimit(t *testing.T) {
+	for _, depth := range []int{9998, 9999, 10000, 10001} {
 		in := `{"result":[],"total_count":0,"x":` + strings.Repeat("[", depth) + strings.Repeat("]", depth) + `}`
 		sameDecode(t, []byte(in), strings.NewReader(in))
 	}
 }
 
-func TestStreamDecoderLongTokens(t *testing.T) {
-	long := strings.Repeat("é", 3*decodeBufSize)
-	in := fmt.Sprintf(`{"result":[{"user_id":1,"user_name":%q,"user_display_name":"%s\n"}],"total_count":1,"count":%s}`,
-		long, strings.Repeat(`\u00e9`, decodeBufSize), "1"+strings.Repeat("0", 17))
+// TestDecodeGetUsersLongStrings: strings longer than the library's 64 KiB
+// scratch buffer for unescaping, with and without escapes, and a number of
+// 18 digits.
+func TestDecodeGetUsersLongStrings(t *testing.T) {
+	const n = 3 * 64 << 10
+	long := strings.Repeat("é", n)
+	in := fmt.Sprintf(`{"result":[{"user_id":1,"user_name":%q,"user_display_name":"%s\n","user_custom_data":"%s"}],"total_count":1,"count":%s}`,
+		long, strings.Repeat(`\u00e9`, n), strings.Repeat("x", n), "1"+strings.Repeat("0", 17))
 	sameDecode(t, []byte(in), strings.NewReader(in))
 	sameDecode(t, []byte(in), iotest.HalfReader(strings.NewReader(in)))
+	resp, err := DecodeGetUsers(strings.NewReader(in))
+	if err != nil || resp.Result[0].UserName != long || resp.Count != 1e17 {
+		t.Fatalf("long strings decoded wrong: %v", err)
+	}
 }
 
-// TestStreamDecoderReadErrors: a failing body surfaces the reader's error,
+// TestDecodeGetUsersReadErrors: a failing body surfaces the reader's error,
 // so that the client can tell a too-large or broken body from bad JSON.
-func TestStreamDecoderReadErrors(t *testing.T) {
+func TestDecodeGetUsersReadErrors(t *testing.T) {
 	body := `{"result":[{"user_id":1,"user_name":"ann"}],"total_count":1}   `
 	for n := 0; n <= len(body); n++ {
+		// Reading stops at EOF; the limit trips when EOF is not reached
+		// within it, which is the case for every n <= len(body).
 		lr := &limitedReader{r: strings.NewReader(body), left: int64(n)}
-		_, err := decodeGetUsersStream(lr)
-		if n <= len(body) && !errors.Is(err, errBodyTooLarge) {
-			// Reading stops at EOF; the limit only trips if EOF is not
-			// reached within it, which is the case for every n <= len.
+		if _, err := DecodeGetUsers(lr); !errors.Is(err, errBodyTooLarge) {
 			t.Fatalf("limit %d: err = %v, want errBodyTooLarge", n, err)
 		}
 	}
+	lr := &limitedReader{r: strings.NewReader(body), left: int64(len(body)) + 1}
+	if resp, err := DecodeGetUsers(lr); err != nil || len(resp.Result) != 1 {
+		t.Fatalf("within the limit: %v", err)
+	}
 	boom := errors.New("connection reset by peer")
-	_, err := decodeGetUsersStream(io.MultiReader(strings.NewReader(body), iotest.ErrReader(boom)))
+	_, err := DecodeGetUsers(io.MultiReader(strings.NewReader(body), iotest.ErrReader(boom)))
 	if !errors.Is(err, boom) {
 		t.Fatalf("err = %v after the answer, want the read error", err)
 	}
 }
 
-// FuzzDecodeGetUsersDifferential holds the streaming decoder to
-// encoding/json on any input.
+// FuzzDecodeGetUsersDifferential holds DecodeGetUsers to encoding/json on
+// any input.
 func FuzzDecodeGetUsersDifferential(f *testing.F) {
 	for _, in := range decodeCorpus {
 		f.Add([]byte(in))
@@ -185,6 +228,7 @@ func FuzzDecodeGetUsersDifferential(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sameDecode(t, data, bytes.NewReader(data))
 		sameDecode(t, data, iotest.OneByteReader(bytes.NewReader(data)))
+		sameDecodeAs(t, data, bytes.NewReader(data), 2)
 	})
 }
 
@@ -238,32 +282,20 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-func TestStreamDecoderOnSimulatorAnswers(t *testing.T) {
+func TestDecodeGetUsersOnSimulatorAnswers(t *testing.T) {
 	for _, n := range []int{1, 100, 1000} {
 		body := simBody(t, n)
 		sameDecode(t, body, bytes.NewReader(body))
 		sameDecode(t, body, iotest.HalfReader(bytes.NewReader(body)))
-	}
-}
-
-// BenchmarkDecodeGetUsers compares encoding/json with the streaming
-// decoder on voxsim's answers (one page holding every user).
-func BenchmarkDecodeGetUsers(b *testing.B) {
-	for _, n := range []int{100, 1000, 10000} {
-		body := simBody(b, n)
-		for _, dec := range []struct {
-			name string
-			fn   func(io.Reader) (*GetUsersResponse, error)
-		}{{"encoding-json", decodeGetUsersJSON}, {"stream", decodeGetUsersStream}} {
-			b.Run(fmt.Sprintf("users=%d/%s", n, dec.name), func(b *testing.B) {
-				b.SetBytes(int64(len(body)))
-				b.ReportAllocs()
-				for b.Loop() {
-					if _, err := dec.fn(bytes.NewReader(body)); err != nil {
-						b.Fatal(err)
-					}
-				}
-			})
+		sameDecodeAs(t, body, bytes.NewReader(body), n)
+		sameDecodeAs(t, body, bytes.NewReader(body), 10*n)
+		// A page of the size asked for fills the slice made for it; one
+		// far shorter does not keep the room for the missing users.
+		if resp, err := decodeGetUsersPage(bytes.NewReader(body), n); err != nil || cap(resp.Result) != n {
+			t.Errorf("%d users asked for and got: cap %d, %v", n, cap(resp.Result), err)
+		}
+		if resp, err := decodeGetUsersPage(bytes.NewReader(body), 10*n); err != nil || cap(resp.Result) > 2*n+16 {
+			t.Errorf("%d users of %d asked for: cap %d, %v", n, 10*n, cap(resp.Result), err)
 		}
 	}
 }
