@@ -114,6 +114,19 @@ func (f *flight) finished() bool {
 	}
 }
 
+// answered reports whether every collector of f has its outcome, which
+// may be a moment before done closes.
+func (f *flight) answered() bool {
+	for i := range f.slots {
+		select {
+		case <-f.slots[i].done:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // errAbandoned cancels a pass that no scrape waits for any more.
 var errAbandoned = errors.New("every scrape waiting for the pass gave up")
 
@@ -147,6 +160,11 @@ func (g *passGroup) join(ctx context.Context) (f *flight, leave func()) {
 		return l, func() {}
 	}
 	f = g.inflight
+	if f != nil && f.answered() {
+		// Every outcome is in: a scrape arriving now wants fresh data,
+		// not a pass that has ended but is not filed yet.
+		f = nil
+	}
 	started := false
 	if f == nil {
 		// The flight gets a deadline too, so that the client knows its
@@ -187,7 +205,13 @@ func (g *passGroup) leave(f *flight) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	f.waiters--
-	if f.waiters > 0 || f.finished() {
+	if f.answered() {
+		if g.inflight == f {
+			g.inflight = nil // settle files it
+		}
+		return
+	}
+	if f.waiters > 0 {
 		return
 	}
 	f.cancel(errAbandoned)

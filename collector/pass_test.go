@@ -181,3 +181,22 @@ func TestPassDeadlineIsTheLaterOfScrapeAndTimeout(t *testing.T) {
 		t.Errorf("deadline %v, want the scrape's hour", dl.Sub(now))
 	}
 }
+
+// TestPassEndedIsNotJoined: a scrape after one whose pass has every
+// outcome starts a new pass, even before the ended one is filed (its done
+// may close a moment after the last outcome).
+func TestPassEndedIsNotJoined(t *testing.T) {
+	c := newGated("c")
+	c.err = errors.New("boom")
+	close(c.release)
+	g, joined := newTestGroup(0, 0, time.Now, c)
+	f1, leave := g.join(context.Background())
+	<-joined
+	f1.wait(context.Background(), time.Now)
+	leave()
+	f2, leave2 := g.join(context.Background())
+	defer leave2()
+	if !<-joined || f2 == f1 {
+		t.Fatal("the next scrape joined a pass that had ended")
+	}
+}
