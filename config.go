@@ -34,6 +34,7 @@ type config struct {
 	web              *web.FlagConfig
 	demo             bool
 	demoUsers        int
+	demoSeed         int64
 	metricsPath      string
 	maxRequests      int
 	shutdownGrace    time.Duration
@@ -68,6 +69,8 @@ func addFlags(app *kingpin.Application) *config {
 		BoolVar(&c.demo)
 	app.Flag("demo.users", "Operators in the demo contact centre.").
 		Default("60").Hidden().SetValue(&intFlag{name: "demo.users", dst: &c.demoUsers})
+	app.Flag("demo.seed", "Seed of the demo contact centre: the same seed gives the same applications, queues and operators on every start.").
+		Default("1").SetValue(&int64Flag{name: "demo.seed", dst: &c.demoSeed})
 	app.Flag("web.telemetry-path", "Path under which to expose metrics.").
 		Default("/metrics").StringVar(&c.metricsPath)
 	app.Flag("web.max-requests", "Concurrent scrapes served at most; more get 503 at once (0: no limit).").

@@ -23,9 +23,11 @@ type demoAPI struct {
 // demoEvolveEvery is how often the demo's operators change status.
 const demoEvolveEvery = 2 * time.Second
 
-// startDemo starts the simulated API with users operators. It changes no
+// startDemo starts the simulated API with users operators, generated from
+// seed, so that ids and names are the same on every start (a restart does
+// not leave the old applications behind in Prometheus). It changes no
 // configuration: the caller points the client at its url and apps.
-func startDemo(ctx context.Context, users int, logger *slog.Logger) (*demoAPI, error) {
+func startDemo(ctx context.Context, users int, seed int64, logger *slog.Logger) (*demoAPI, error) {
 	const accountID = 1000001
 	creds, err := voxsim.NewCredentials(accountID)
 	if err != nil {
@@ -36,12 +38,15 @@ func startDemo(ctx context.Context, users int, logger *slog.Logger) (*demoAPI, e
 		Apps:   2,
 		Skills: 5,
 		Queues: 4,
-		Seed:   time.Now().UnixNano(),
-		Now:    time.Now(),
+		// One SmartQueue (ACD v2) application beside the ACD ones.
+		SmartQueues: 2,
+		Seed:        seed,
+		Now:         time.Now(),
 	})
 	srv, err := voxsim.Start(voxsim.Config{
 		Credentials: creds,
 		Account:     account,
+		Seed:        seed,
 		MaxCount:    50, // like the real service, cap pages below what is asked
 		Latency:     20 * time.Millisecond,
 		Logger:      logger.With("component", "voxsim"),

@@ -158,7 +158,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (srv *http.Ser
 		if ignored := cfg.ignoredByDemo(); len(ignored) > 0 {
 			logger.Warn("--demo serves its own simulated API: ignoring "+strings.Join(ignored, ", "), "ignored", strings.Join(ignored, ","))
 		}
-		demo, err := startDemo(ctx, cfg.demoUsers, logger)
+		demo, err := startDemo(ctx, cfg.demoUsers, cfg.demoSeed, logger)
 		if err != nil {
 			return nil, cleanup, fmt.Errorf("cannot start the demo contact centre: %w", err)
 		}
