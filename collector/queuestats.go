@@ -47,28 +47,101 @@ type queueStatsCollector struct {
 	now  func() time.Time
 	opts StaffingOptions
 
-	// mu serialises reads, so that passes arriving together cost one read
-	// per refresh interval; last is the last whole read. A failed read is
-	// never kept: the next scrape tries again.
-	mu   sync.Mutex
-	last *queueStatsResult
+	mu      sync.Mutex
+	last    *queueStatsResult // last whole read; nil after a failed one
+	running chan struct{}     // closed when the running read ends; nil when none runs
+	failed  error             // the last read's failure, reported by the next scrape
 }
 
 func (*queueStatsCollector) Name() string { return QueueStatsCollector }
 
 func (*queueStatsCollector) Methods() []string { return []string{"GetACDQueueStatistics", "GetQueues"} }
 
+// Update serves the last read while it is fresh (younger than the refresh
+// interval). When it is due, a new read starts in the background and the
+// scrape serves the previous read meanwhile, so that statistics never cost
+// the operator series a round trip; only a scrape with no read to serve
+// (the first, or the one after a failure) waits for the read, within its
+// deadline. A failed read is reported by the next scrape (success 0 and no
+// statistics series) and is never kept: that scrape starts the read again.
 func (c *queueStatsCollector) Update(ctx context.Context, p *Pass) (Result, error) {
 	api, ok := p.API().(QueueStatsAPI)
 	if !ok {
 		return nil, fmt.Errorf("the API client cannot call GetACDQueueStatistics")
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	now := c.now()
-	if c.last != nil && now.Sub(c.last.readAt) < c.opts.Refresh {
-		return c.last, nil
+	if err := c.failed; err != nil {
+		c.failed = nil
+		c.startLocked(api, p, now)
+		c.mu.Unlock()
+		return nil, err
 	}
+	if c.last != nil && now.Sub(c.last.readAt) < c.opts.Refresh {
+		r := c.last
+		c.mu.Unlock()
+		return r, nil
+	}
+	c.startLocked(api, p, now)
+	running, last := c.running, c.last
+	c.mu.Unlock()
+	if last != nil {
+		return last, nil
+	}
+	select {
+	case <-running:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("queue statistics were not read before the scrape's deadline: %w", context.Cause(ctx))
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.failed; err != nil {
+		c.failed = nil
+		return nil, err
+	}
+	if c.last == nil {
+		return nil, fmt.Errorf("queue statistics were not read")
+	}
+	return c.last, nil
+}
+
+// startLocked starts a read unless one runs. It outlives the pass that
+// starts it, bounded by its own deadline.
+func (c *queueStatsCollector) startLocked(api QueueStatsAPI, p *Pass, now time.Time) {
+	if c.running != nil {
+		return
+	}
+	done := make(chan struct{})
+	c.running = done
+	go func() {
+		defer close(done)
+		ctx, cancel := context.WithTimeout(context.Background(), max(c.opts.Refresh, 30*time.Second))
+		defer cancel()
+		r, err := c.read(ctx, api, p, now)
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.running = nil
+		if err != nil {
+			c.last, c.failed = nil, err
+			return
+		}
+		c.last = r
+	}()
+}
+
+// waitRead waits for the running read, if any (tests use it).
+func (c *queueStatsCollector) waitRead() {
+	c.mu.Lock()
+	running := c.running
+	c.mu.Unlock()
+	if running != nil {
+		<-running
+	}
+}
+
+// read reads every watched queue's statistics over the window ending at
+// now, one queue per request: all or nothing.
+func (c *queueStatsCollector) read(ctx context.Context, api QueueStatsAPI, p *Pass, now time.Time) (*queueStatsResult, error) {
 	names, _ := p.Queues() // a failure is logged there; the bindings stand in
 	apps, _ := p.Users()   // their failure is the users collector's
 	queues := watchedQueues(p.Apps(), names, apps)
@@ -101,7 +174,6 @@ func (c *queueStatsCollector) Update(ctx context.Context, p *Pass) (Result, erro
 		}
 		r.queues = append(r.queues, qs)
 	}
-	c.last = r
 	return r, nil
 }
 

@@ -210,10 +210,13 @@ func TestQueueStatsOccupancyCap(t *testing.T) {
 }
 
 // TestQueueStatsReadOncePerRefresh: one statistics request per queue per
-// refresh interval, however many scrapes come; none in between; a failed
-// read is not kept, so the next scrape reads again.
+// refresh interval, however many scrapes come; none in between. A due read
+// runs in the background while the scrape serves the previous one; a failed
+// read is reported by the next scrape and never kept, and that scrape
+// starts the read again.
 func TestQueueStatsReadOncePerRefresh(t *testing.T) {
 	r := newStatsRig(t, onlySales)
+	qs := r.exp.cfg.Collectors[1].(*queueStatsCollector)
 	for range 5 {
 		if f := scrape(t, r.exp); f.CollectorSuccess(QueueStatsCollector) != 1 {
 			t.Fatal("queue_stats failed")
@@ -223,26 +226,38 @@ func TestQueueStatsReadOncePerRefresh(t *testing.T) {
 	if n := r.stub.requests(); n != 3 {
 		t.Fatalf("%d statistics requests for 5 scrapes within a refresh interval, want 3 (one per queue)", n)
 	}
-	r.advance(20 * time.Second) // 60 s after the first read
-	scrape(t, r.exp)
+	first := acdNow
+	r.advance(20 * time.Second) // 70 s after the first read: due
+	f := scrape(t, r.exp)
+	// Served at once from the previous read, while the new one runs.
+	if got := f.MustValue(t, "voximplant_acd_queue_stats_timestamp_seconds", "queue_id", "10"); got != unixSeconds(first) {
+		t.Errorf("a due scrape served a read of %v, want the previous one's %v", got, unixSeconds(first))
+	}
+	qs.waitRead()
 	if n := r.stub.requests(); n != 6 {
 		t.Fatalf("%d requests after the refresh interval, want 6", n)
+	}
+	if got := scrape(t, r.exp).MustValue(t, "voximplant_acd_queue_stats_timestamp_seconds", "queue_id", "10"); got != unixSeconds(first.Add(70*time.Second)) {
+		t.Errorf("after the read, served a read of %v", got)
 	}
 
 	r.stub.answer = func(voxapi.QueueStatsParams) ([]voxapi.QueueStatsRecord, error) {
 		return nil, &voxapi.APIError{Method: "GetACDQueueStatistics", Code: 2, Message: "internal"}
 	}
 	r.advance(time.Minute)
-	if f := scrape(t, r.exp); f.CollectorSuccess(QueueStatsCollector) != 0 {
-		t.Fatal("a failed read was served")
-	}
-	before := r.stub.requests()
+	scrape(t, r.exp) // due: starts the read that fails
+	qs.waitRead()
 	r.stub.answer = onlySales
-	if f := scrape(t, r.exp); f.CollectorSuccess(QueueStatsCollector) != 1 {
-		t.Fatal("the scrape after a failed read did not read again")
+	before := r.stub.requests()
+	if f := scrape(t, r.exp); f.CollectorSuccess(QueueStatsCollector) != 0 || count(f, "voximplant_acd_queue_stats_offered_calls") != 0 {
+		t.Fatal("the scrape after a failed read served statistics")
 	}
+	qs.waitRead()
 	if n := r.stub.requests() - before; n != 3 {
-		t.Errorf("%d requests on the scrape after a failure, want 3", n)
+		t.Errorf("%d requests started by the scrape after a failure, want 3", n)
+	}
+	if f := scrape(t, r.exp); f.CollectorSuccess(QueueStatsCollector) != 1 {
+		t.Fatal("statistics not back after the failure")
 	}
 }
 
