@@ -168,6 +168,7 @@ func (s *sim) sequential(ctx context.Context, hc *http.Client) (int, error) {
 // twoRoundTrips reads page 1, then the rest concurrently: GetAllUsers
 // without a hint.
 func (s *sim) twoRoundTrips(ctx context.Context, c *voxapi.Client) (int, error) {
+	c.ForgetPagePlans() // the client would otherwise plan every page at once
 	users, _, err := c.GetAllUsers(ctx, voxapi.AppSelector{ID: s.app}, voxapi.PageOptions{PageSize: 100, Concurrency: *concurrency})
 	return len(users), err
 }
@@ -351,7 +352,8 @@ func latencyRun(sizes []int) error {
 		}); err != nil {
 			return err
 		}
-		c, err := voxapi.NewClient(voxapi.Options{BaseURL: s.srv.URL(), Credentials: s.creds, HTTPClient: hc})
+		c, err := voxapi.NewClient(voxapi.Options{BaseURL: s.srv.URL(), Credentials: s.creds, HTTPClient: hc,
+			MaxConcurrentRequests: *concurrency})
 		if err != nil {
 			return err
 		}
