@@ -291,14 +291,18 @@ type CollectorStatus struct {
 // LastPass is the last pass that finished, and false before the first.
 func (e *Exporter) LastPass() (PassStatus, bool) {
 	e.passes.mu.Lock()
-	f := e.passes.lastDone
-	e.passes.mu.Unlock()
-	if f == nil {
+	defer e.passes.mu.Unlock()
+	if e.passes.lastDone == nil {
 		return PassStatus{}, false
 	}
+	return *e.passes.lastDone, true
+}
+
+// status summarises a finished flight.
+func (f *flight) status() PassStatus {
 	st := PassStatus{Started: f.started, Took: f.ended.Sub(f.started)}
 	for i := range f.slots {
 		st.Collectors = append(st.Collectors, CollectorStatus{Name: f.names[i], Success: f.slots[i].err == nil})
 	}
-	return st, true
+	return st
 }

@@ -147,8 +147,11 @@ type passGroup struct {
 
 	mu       sync.Mutex
 	inflight *flight
-	last     *flight // last flight whose collectors all succeeded
-	lastDone *flight // last flight that finished, whatever its outcome
+	last     *flight // last flight whose collectors all succeeded, kept only with a TTL
+	// lastDone is how the last finished flight went: a summary, so that
+	// no pass's results outlive the scrapes that serve them (two passes'
+	// users alive at once would double the peak memory).
+	lastDone *PassStatus
 }
 
 // join returns the flight for a scrape bound by ctx, and leave, which the
@@ -195,10 +198,11 @@ func (g *passGroup) settle(f *flight) {
 	if g.inflight == f {
 		g.inflight = nil
 	}
-	if f.ok {
+	if f.ok && g.ttl > 0 {
 		g.last = f
 	}
-	g.lastDone = f
+	st := f.status()
+	g.lastDone = &st
 }
 
 func (g *passGroup) leave(f *flight) {
