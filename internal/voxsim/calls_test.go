@@ -427,10 +427,15 @@ func TestGeneratedQueues(t *testing.T) {
 			q.MaxWaitingTime <= 0 || q.ServiceProbability < 0.5 || q.ServiceProbability > 1 || q.Created.After(q.Modified) || q.Modified.After(fixedNow) {
 			t.Errorf("queue %+v", q)
 		}
+		if q.AverageServiceTime < 120 || q.AverageServiceTime > 300 || len(q.SLThresholds) == 0 || !slices.IsSorted(q.SLThresholds) ||
+			q.SLThresholds[0] <= 0 || len(q.Skills) == 0 {
+			t.Errorf("queue %d: AHT %d s, thresholds %v, skills %v: want 120-300 s, ascending positive thresholds, some skills",
+				q.ID, q.AverageServiceTime, q.SLThresholds, q.Skills)
+		}
 	}
 	for _, u := range a.Users {
 		for _, q := range u.Queues {
-			if q != q.binding(q.AutoLink) {
+			if !reflect.DeepEqual(q, q.binding(q.AutoLink)) {
 				t.Errorf("user %d's binding carries catalogue fields: %+v", u.ID, q)
 			}
 		}

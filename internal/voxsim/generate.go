@@ -162,6 +162,14 @@ func Generate(cfg GenConfig) Account {
 	for i := range acct.Queues {
 		setQueueDemand(qrng, &acct.Queues[i], acct.Users, now)
 	}
+	// Service-level thresholds and queue skills: a third stream again, so
+	// adding them changed nothing drawn before.
+	srng := newRand(cfg.Seed, 0x736c_736b_696c_6c73) // "slskills"
+	for i := range acct.Queues {
+		q := &acct.Queues[i]
+		q.SLThresholds = [][]int{{20}, {20, 60}, {30}, {20, 60}}[srng.IntN(4)]
+		q.Skills = pickN(srng, acct.Skills, 1+srng.IntN(2))
+	}
 	acct.Calls = servedCalls(qrng, acct, now)
 	return acct
 }
@@ -186,7 +194,7 @@ func setQueueDemand(rng *rand.Rand, q *Queue, users []User, now time.Time) {
 	q.ServiceProbability = []float64{1, 1, 0.9, 0.75}[rng.IntN(4)]
 	q.MaxQueueSize = 20 + 5*rng.IntN(7)
 	q.MaxWaitingTime = 10 + 5*rng.IntN(5)
-	q.AverageServiceTime = 180 + 10*rng.IntN(7)
+	q.AverageServiceTime = 120 + 10*rng.IntN(19) // 120-300 s
 	q.Created = now.Add(-time.Duration(30+rng.IntN(700)) * 24 * time.Hour).Truncate(time.Second)
 	q.Modified = q.Created.Add(time.Duration(rng.Int64N(int64(now.Sub(q.Created)) + 1))).Truncate(time.Second)
 	q.CallsPerHour = math.Round(staff*callsPerOperatorHour*(0.9+0.2*rng.Float64())*10) / 10

@@ -34,15 +34,21 @@ type Queue struct {
 
 	// Settings, as GetQueues reports them. Priority is acd_queue_priority
 	// (0 is the highest); ServiceProbability 0 is written as the
-	// documented default 1.0; MaxQueueSize (calls), MaxWaitingTime
-	// (minutes) and AverageServiceTime (seconds) are left out of the JSON
-	// when 0. Created and Modified are left out when zero.
+	// documented default 1.0; MaxQueueSize (calls) and MaxWaitingTime
+	// (minutes) are left out of the JSON when 0; AverageServiceTime
+	// (seconds) is always written, 0 included. SLThresholds are the
+	// service-level thresholds in seconds (sl_thresholds), each giving an
+	// SL entry in GetACDQueueStatistics; none means DefaultSLThresholds.
+	// Skills are the skills the queue is bound to (GetQueues' skills and
+	// its skill_id filters). Created and Modified are left out when zero.
 	Priority           int
 	AutoBinding        bool
 	ServiceProbability float64
 	MaxQueueSize       int
 	MaxWaitingTime     int
 	AverageServiceTime int
+	SLThresholds       []int
+	Skills             []Skill
 	Created, Modified  time.Time
 
 	// Simulated demand (see Evolve). CallsPerHour is the mean arrival rate;
@@ -56,6 +62,26 @@ type Queue struct {
 	Surge        float64
 	Patience     time.Duration
 }
+
+// DefaultSLThresholds are the service-level thresholds (seconds) of a
+// queue without its own: the industry's usual "answered within 20 s".
+var DefaultSLThresholds = []int{20}
+
+// slThresholds is q's thresholds, DefaultSLThresholds when it has none.
+func (q Queue) slThresholds() []int {
+	if len(q.SLThresholds) == 0 {
+		return DefaultSLThresholds
+	}
+	return q.SLThresholds
+}
+
+func (q Queue) clone() Queue {
+	q.SLThresholds = slices.Clone(q.SLThresholds)
+	q.Skills = slices.Clone(q.Skills)
+	return q
+}
+
+func cloneQueues(qs []Queue) []Queue { return cloneEach(qs) }
 
 // binding returns q as a user's binding: the catalogue fields cleared.
 func (q Queue) binding(autoLink bool) Queue {
@@ -183,13 +209,17 @@ func (u User) clone() User {
 	return u
 }
 
-func cloneUsers(us []User) []User {
-	if us == nil {
+func cloneUsers(us []User) []User { return cloneEach(us) }
+
+// cloneEach deep-copies a slice of values that know how to copy
+// themselves; nil stays nil.
+func cloneEach[T interface{ clone() T }](xs []T) []T {
+	if xs == nil {
 		return nil
 	}
-	out := make([]User, len(us))
-	for i, u := range us {
-		out[i] = u.clone()
+	out := make([]T, len(xs))
+	for i, x := range xs {
+		out[i] = x.clone()
 	}
 	return out
 }
@@ -198,7 +228,7 @@ func (a Account) clone() Account {
 	a.Apps = slices.Clone(a.Apps)
 	a.Users = cloneUsers(a.Users)
 	a.Skills = slices.Clone(a.Skills)
-	a.Queues = slices.Clone(a.Queues)
+	a.Queues = cloneQueues(a.Queues)
 	a.Calls = slices.Clone(a.Calls)
 	return a
 }
@@ -207,7 +237,7 @@ func (a Account) clone() Account {
 // then queues that users are bound to without a catalogue entry, by id,
 // described by their first binding (AutoLink cleared).
 func (a *Account) knownQueues() []Queue {
-	out := slices.Clone(a.Queues)
+	out := slices.Clone(a.Queues) // shallow: callers only read
 	seen := make(map[int64]bool, len(out))
 	for _, q := range out {
 		seen[q.ID] = true
