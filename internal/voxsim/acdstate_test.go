@@ -140,17 +140,19 @@ func TestForbiddenMethods(t *testing.T) {
 	users := call{"GetUsers", []string{"application_id", "10"}}
 	queues := call{"GetQueues", []string{"application_id", "10"}}
 	state := call{"GetACDState", []string{"acd_queue_id", "all"}}
+	stats := call{"GetACDQueueStatistics", []string{"from_date", "2025-03-14 00:00:00"}}
 	for _, tc := range []struct {
 		name    string
 		mod     func(*Config)
 		allowed []call
 		denied  []call
 	}{
-		{"owner by default", nil, []call{users, queues, state}, nil},
-		{"forbidden method", func(c *Config) { c.ForbiddenMethods = []string{"GetACDState"} }, []call{users, queues}, []call{state}},
-		{"supervisor", func(c *Config) { c.Roles = []string{RoleSupervisor} }, []call{users, queues}, []call{state}},
-		{"user manager", func(c *Config) { c.Roles = []string{"user manager"} }, []call{users}, []call{queues, state}},
-		{"developer", func(c *Config) { c.Roles = []string{RoleDeveloper} }, []call{users, queues, state}, nil},
+		{"owner by default", nil, []call{users, queues, state, stats}, nil},
+		{"forbidden method", func(c *Config) { c.ForbiddenMethods = []string{"GetACDState", "GetACDQueueStatistics"} }, []call{users, queues}, []call{state, stats}},
+		{"supervisor", func(c *Config) { c.Roles = []string{RoleSupervisor} }, []call{users, queues, stats}, []call{state}},
+		{"user manager", func(c *Config) { c.Roles = []string{"user manager"} }, []call{users, stats}, []call{queues, state}},
+		{"developer", func(c *Config) { c.Roles = []string{RoleDeveloper} }, []call{users, queues, state, stats}, nil},
+		{"admin", func(c *Config) { c.Roles = []string{RoleAdmin} }, []call{users, queues, state, stats}, nil},
 		{"supervisor and developer", func(c *Config) { c.Roles = []string{RoleSupervisor, RoleDeveloper} }, []call{users, queues, state}, nil},
 		{"developer but forbidden", func(c *Config) {
 			c.Roles = []string{RoleDeveloper}

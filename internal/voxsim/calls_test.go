@@ -340,6 +340,17 @@ func TestCallersHangUp(t *testing.T) {
 	if n := len(s.Calls()); n > 40 {
 		t.Errorf("%d callers waiting with a 40 s patience at 10 calls/minute", n)
 	}
+	// Every caller who hung up is in the history as abandoned, with the
+	// wait they had, and nobody as answered or rejected.
+	h := s.Account().History
+	if len(h) != gone {
+		t.Errorf("%d records for %d callers who hung up", len(h), gone)
+	}
+	for _, r := range h {
+		if r.Abandoned.IsZero() || !r.Answered.IsZero() || r.Rejected || r.Wait() < minPatience || r.QueueLength < 1 && r.ID != 1 {
+			t.Errorf("record %+v: want abandoned after at least %v, with its queue length", r, minPatience)
+		}
+	}
 }
 
 func TestQueueSizeLimit(t *testing.T) {
@@ -352,6 +363,59 @@ func TestQueueSizeLimit(t *testing.T) {
 	}
 	if most != 3 {
 		t.Errorf("at most %d calls waited, want the max_queue_size 3", most)
+	}
+	rejected := 0
+	for _, r := range s.Account().History {
+		if r.Rejected {
+			rejected++
+			if r.QueueLength != 3 || !r.Answered.IsZero() || !r.Abandoned.IsZero() {
+				t.Errorf("rejected record %+v: want queue length 3, neither answered nor abandoned", r)
+			}
+		}
+	}
+	if rejected < 100 {
+		t.Errorf("%d rejected records at 60 calls/minute into a full queue over 10 minutes", rejected)
+	}
+}
+
+// TestHistoryBounded: the history keeps the last maxHistoryAge and at most
+// maxHistoryPerQueue records a queue, the newest, in order.
+func TestHistoryBounded(t *testing.T) {
+	e := newEvolver(1, 0)
+	now := fixedNow
+	var acct Account
+	for i := range maxHistoryPerQueue + 10 {
+		// Queue 1: one call a second until now; queue 2: 100 calls, the
+		// first 60 older than maxHistoryAge.
+		acct.History = append(acct.History, CallRecord{ID: int64(i), QueueID: 1, Arrived: now.Add(-time.Duration(maxHistoryPerQueue+10-i) * time.Second)})
+		if i < 100 {
+			acct.History = append(acct.History, CallRecord{ID: -int64(i), QueueID: 2, Arrived: now.Add(-maxHistoryAge - time.Duration(60-i)*time.Minute)})
+		}
+	}
+	e.trimHistory(&acct, now)
+	var q1, q2 []CallRecord
+	for _, r := range acct.History {
+		if r.QueueID == 1 {
+			q1 = append(q1, r)
+		} else {
+			q2 = append(q2, r)
+		}
+	}
+	if len(q1) != maxHistoryPerQueue || q1[0].ID != 10 || q1[len(q1)-1].ID != maxHistoryPerQueue+9 {
+		t.Errorf("queue 1 kept %d records, %d..%d, want the newest %d", len(q1), q1[0].ID, q1[len(q1)-1].ID, maxHistoryPerQueue)
+	}
+	if len(q2) != 40 || q2[0].ID != -60 {
+		t.Errorf("queue 2 kept %d records from %d, want the 40 within %v", len(q2), q2[0].ID, maxHistoryAge)
+	}
+	if !slices.IsSortedFunc(q1, func(a, b CallRecord) int { return a.Arrived.Compare(b.Arrived) }) {
+		t.Error("trimming reordered the history")
+	}
+	// Below the trigger nothing is trimmed (the cost is amortised).
+	n := len(acct.History)
+	acct.History = append(acct.History, CallRecord{ID: 1 << 40, QueueID: 2, Arrived: now.Add(-48 * time.Hour)})
+	e.trimHistory(&acct, now)
+	if len(acct.History) != n+1 {
+		t.Errorf("trimmed again at %d records, before doubling from %d", len(acct.History), n)
 	}
 }
 

@@ -81,7 +81,13 @@ func (q Queue) clone() Queue {
 	return q
 }
 
-func cloneQueues(qs []Queue) []Queue { return cloneEach(qs) }
+func cloneQueues(qs []Queue) []Queue {
+	out := slices.Clone(qs)
+	for i := range out {
+		out[i] = out[i].clone()
+	}
+	return out
+}
 
 // binding returns q as a user's binding: the catalogue fields cleared.
 func (q Queue) binding(autoLink bool) Queue {
@@ -109,6 +115,50 @@ type Call struct {
 
 // Waiting reports whether the call has not been answered yet.
 func (c Call) Waiting() bool { return c.Operator == 0 }
+
+// CallRecord is an ACD request that has left the waiting line: answered,
+// abandoned (its caller hung up while waiting) or rejected (refused on
+// arrival, e.g. the queue was full). GetACDQueueStatistics is computed
+// from these. Evolve appends one when a call is answered, abandoned or
+// rejected, and completes an answered one as its talk and after-call work
+// end; tests may set a history by hand (Account.History). Durations may
+// have fractions of a second.
+type CallRecord struct {
+	ID       int64 // acd_session_history_id
+	QueueID  int64
+	Arrived  time.Time
+	Rejected bool
+
+	// Answered is when an operator (Operator) took the call, zero if
+	// nobody did; Rang when that operator's phone began to ring, zero when
+	// unknown (the call was answered before the simulator saw it).
+	Answered time.Time
+	Rang     time.Time
+	Operator int64
+	// Abandoned is when the caller hung up while waiting, zero otherwise.
+	Abandoned time.Time
+
+	// Talk is the conversation's length once it has ended (TalkDone), ACW
+	// the operator's after-call work that followed (ACWDone).
+	Talk, ACW         time.Duration
+	TalkDone, ACWDone bool
+
+	// QueueLength is how many callers waited in the queue when this one
+	// arrived, itself included unless rejected; 0 means unknown.
+	QueueLength int
+}
+
+// Wait is how long the caller waited: until answered or until they hung
+// up; 0 for a rejected call.
+func (r CallRecord) Wait() time.Duration {
+	switch {
+	case !r.Answered.IsZero():
+		return max(r.Answered.Sub(r.Arrived), 0)
+	case !r.Abandoned.IsZero():
+		return max(r.Abandoned.Sub(r.Arrived), 0)
+	}
+	return 0
+}
 
 // TimeEncoding says how a user's unknown (zero) timestamps are written, since
 // the real API sends them absent, as "" and as null, and clients must cope
@@ -165,14 +215,16 @@ type User struct {
 // account's catalogues; GetUsers does not need them (it reports a user's
 // bindings). GetQueues, GetACDState and Evolve use Queues, plus any queue
 // that users are bound to without a catalogue entry. Calls are the ACD
-// requests in the queues now.
+// requests in the queues now; History the finished ones, oldest first
+// (Evolve keeps it bounded: see maxHistoryAge and maxHistoryPerQueue).
 type Account struct {
-	ID     int64
-	Apps   []Application
-	Users  []User
-	Skills []Skill
-	Queues []Queue
-	Calls  []Call
+	ID      int64
+	Apps    []Application
+	Users   []User
+	Skills  []Skill
+	Queues  []Queue
+	Calls   []Call
+	History []CallRecord
 }
 
 // ACD statuses as documented. Clients must tolerate others; the simulator
@@ -209,17 +261,13 @@ func (u User) clone() User {
 	return u
 }
 
-func cloneUsers(us []User) []User { return cloneEach(us) }
-
-// cloneEach deep-copies a slice of values that know how to copy
-// themselves; nil stays nil.
-func cloneEach[T interface{ clone() T }](xs []T) []T {
-	if xs == nil {
+func cloneUsers(us []User) []User {
+	if us == nil {
 		return nil
 	}
-	out := make([]T, len(xs))
-	for i, x := range xs {
-		out[i] = x.clone()
+	out := make([]User, len(us))
+	for i, u := range us {
+		out[i] = u.clone()
 	}
 	return out
 }
@@ -230,6 +278,7 @@ func (a Account) clone() Account {
 	a.Skills = slices.Clone(a.Skills)
 	a.Queues = cloneQueues(a.Queues)
 	a.Calls = slices.Clone(a.Calls)
+	a.History = slices.Clone(a.History)
 	return a
 }
 

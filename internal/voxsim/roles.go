@@ -15,13 +15,15 @@ const (
 )
 
 // MethodRoles lists, per method, the roles allowed to call it. GetUsers and
-// GetACDState follow the reference pages; GetQueues is an inference (the
+// GetACDState follow the reference pages, GetACDQueueStatistics the notes; GetQueues is an inference (the
 // queue-editing methods need Developer, reading them is assumed to be open
 // to Supervisor too).
 var MethodRoles = map[string][]string{
 	"GetUsers":    {RoleOwner, RoleAdmin, RoleDeveloper, RoleSupervisor, RoleUserManager},
 	"GetQueues":   {RoleOwner, RoleAdmin, RoleDeveloper, RoleSupervisor},
 	"GetACDState": {RoleOwner, RoleAdmin, RoleDeveloper},
+
+	"GetACDQueueStatistics": {RoleOwner, RoleAdmin, RoleDeveloper, RoleSupervisor, RoleUserManager},
 }
 
 // authorize answers 104 when the account's roles do not allow method, or

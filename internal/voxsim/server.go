@@ -83,6 +83,8 @@ var methods = map[string]methodFunc{
 	"GetUsers":    (*Server).getUsers,
 	"GetQueues":   (*Server).getQueues,
 	"GetACDState": (*Server).getACDState,
+
+	"GetACDQueueStatistics": (*Server).getACDQueueStatistics,
 }
 
 // Server is the simulated Management API. It is an http.Handler; Start
