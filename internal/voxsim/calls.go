@@ -46,7 +46,8 @@ type queueSim struct {
 	surge     float64   // the queue's Surge when drawn
 	next      time.Time // next arrival
 	surging   bool
-	regimeEnd time.Time // when the normal or surge period ends; zero: no surges
+	regimeEnd time.Time     // when the normal or surge period ends; zero: no surges
+	busyFor   time.Duration // the scheduled first surge's length (Queue.BusyFor), until it starts
 }
 
 func (q *queueSim) rate() float64 {
@@ -203,7 +204,10 @@ func (e *evolver) syncQueues(acct *Account, start time.Time) {
 			continue
 		}
 		qs = &queueSim{base: r, surge: q.Surge}
-		if q.Surge > 1 {
+		switch {
+		case q.Surge > 1 && q.BusyAt.After(start):
+			qs.regimeEnd, qs.busyFor = q.BusyAt, q.BusyFor
+		case q.Surge > 1:
 			qs.regimeEnd = start.Add(e.regime(false))
 		}
 		qs.next = start.Add(e.gap(qs.rate()))
@@ -509,6 +513,9 @@ func (e *evolver) arrivals(acct *Account, t time.Time) {
 		if !qs.regimeEnd.IsZero() && !qs.regimeEnd.After(t) {
 			qs.surging = !qs.surging
 			qs.regimeEnd = t.Add(e.regime(qs.surging))
+			if qs.surging && qs.busyFor > 0 {
+				qs.regimeEnd, qs.busyFor = t.Add(qs.busyFor), 0
+			}
 			qs.next = t.Add(e.gap(qs.rate())) // memoryless: redraw at the new rate
 		}
 	}

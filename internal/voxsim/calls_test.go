@@ -484,6 +484,22 @@ func TestCallsDeterministic(t *testing.T) {
 	}
 }
 
+// waitingAndReady counts queue's waiting calls and its active READY
+// operators.
+func waitingAndReady(a Account, queue int64) (waiting, ready int) {
+	for _, c := range a.Calls {
+		if c.QueueID == queue && c.Waiting() {
+			waiting++
+		}
+	}
+	for _, u := range a.Users {
+		if u.Active && u.Status == StatusReady && hasQueueID(&u, queue) {
+			ready++
+		}
+	}
+	return waiting, ready
+}
+
 func TestGeneratedQueues(t *testing.T) {
 	a := Generate(GenConfig{Users: 300, Apps: 3, Queues: 6, Seed: 4, Now: fixedNow})
 	for _, q := range a.Queues {
@@ -520,17 +536,7 @@ func TestGeneratedQueues(t *testing.T) {
 		s.Evolve(now)
 		cur := s.Account()
 		for _, q := range cur.Queues {
-			waiting, ready := 0, 0
-			for _, c := range cur.Calls {
-				if c.QueueID == q.ID && c.Waiting() {
-					waiting++
-				}
-			}
-			for _, u := range cur.Users {
-				if u.Active && u.Status == StatusReady && hasQueueID(&u, q.ID) {
-					ready++
-				}
-			}
+			waiting, ready := waitingAndReady(cur, q.ID)
 			samples++
 			switch {
 			case waiting == 0:

@@ -29,5 +29,9 @@
 // wait, ring READY operators, are served or hang up, so that GetUsers and
 // GetACDState always tell one story; every call that leaves the waiting line
 // (answered, abandoned or rejected) joins Account.History, bounded to the
-// last 24 hours, which GetACDQueueStatistics summarises.
+// last 24 hours, which GetACDQueueStatistics summarises. A generated
+// centre's busiest queue has a busy period (five times its demand for six
+// minutes, starting one to two minutes after the snapshot), so the demo
+// shows callers piling up, the service level dipping below 0.8 and more
+// operators needed than are READY within its first ten minutes.
 package voxsim

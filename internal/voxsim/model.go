@@ -61,6 +61,13 @@ type Queue struct {
 	CallsPerHour float64
 	Surge        float64
 	Patience     time.Duration
+	// BusyAt, when set (and Surge is above 1), schedules the queue's
+	// first surge: it starts at BusyAt and lasts BusyFor (when 0, a
+	// random surge's length), as a campaign or an outage elsewhere would.
+	// Random surges follow as usual. Generate uses it so that the demo
+	// shows a queue building up within minutes of its start.
+	BusyAt  time.Time
+	BusyFor time.Duration
 }
 
 // DefaultSLThresholds are the service-level thresholds (seconds) of a
