@@ -78,7 +78,7 @@ func TestDemoBusyPeriod(t *testing.T) {
 				}
 			}
 		}
-		built, dipped := false, false
+		built, dipped, fractional := false, false, false
 		for _, q := range acct.Queues {
 			if mostWaiting[q.ID] >= 3 {
 				built = true
@@ -89,6 +89,11 @@ func TestDemoBusyPeriod(t *testing.T) {
 				continue
 			}
 			rec := res[0].(map[string]any)
+			for _, item := range []string{"SA", "AT"} {
+				if sp, ok := rec[item].(map[string]any); ok && (sp["min"] != math.Trunc(sp["min"].(float64)) || sp["sum"] != math.Trunc(sp["sum"].(float64))) {
+					fractional = true
+				}
+			}
 			sl := 0.0 // no SL entry: no call answered within the thresholds
 			if entries, ok := rec["SL"].([]any); ok {
 				first := entries[0].(map[string]any)
@@ -100,6 +105,9 @@ func TestDemoBusyPeriod(t *testing.T) {
 			if sl < 0.8 && mostWaiting[q.ID] >= 3 && understaffed[q.ID] {
 				dipped = true
 			}
+		}
+		if !fractional {
+			t.Errorf("seed %d: no SA or AT with fractions of a second", seed)
 		}
 		if !built || !dipped {
 			t.Errorf("seed %d: in the first ten minutes no queue had 3 or more callers waiting (%v), its service level below 0.8 and more operators needed than READY",

@@ -582,7 +582,7 @@ func (e *evolver) dispatch(acct *Account, t time.Time) {
 			c.Offered = u.ID
 			rung[u.ID] = true
 			cs := e.calls[c.ID]
-			cs.ringStart = t
+			cs.ringStart = t.Add(subSecond(c.ID)) // the offer takes a moment to reach the phone
 			cs.ringEnd, cs.missed = e.ring(t)
 		}
 	}
@@ -666,7 +666,16 @@ const (
 // abandoned records that the caller of c hung up while waiting.
 func (e *evolver) abandoned(acct *Account, c Call, cs *callSim) {
 	acct.History = append(acct.History, CallRecord{ID: c.ID, QueueID: c.QueueID, Arrived: c.Arrived,
-		Abandoned: cs.giveUp, QueueLength: cs.queueLen})
+		Abandoned: cs.giveUp.Add(-subSecond(c.ID)), QueueLength: cs.queueLen})
+}
+
+// subSecond is a fraction of a second (0-999 ms) fixed by a call's id.
+// The simulation plays whole seconds; the history places the ring's start
+// and a caller's hang-up within their second by it, so the statistics
+// carry the fractional seconds real ones do, without drawing from the
+// random source (which would change everything drawn after).
+func subSecond(id int64) time.Duration {
+	return time.Duration(uint64(id)*2654435761%1000) * time.Millisecond
 }
 
 // record finds the history record of call id, newest first (a call's

@@ -223,7 +223,8 @@ type User struct {
 // bindings). GetQueues, GetACDState and Evolve use Queues, plus any queue
 // that users are bound to without a catalogue entry. Calls are the ACD
 // requests in the queues now; History the finished ones, oldest first
-// (Evolve keeps it bounded: see maxHistoryAge and maxHistoryPerQueue).
+// (Evolve keeps it bounded to about the last 24 hours and 20000 records a
+// queue).
 type Account struct {
 	ID      int64
 	Apps    []Application
