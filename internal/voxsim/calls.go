@@ -254,9 +254,10 @@ func (e *evolver) syncCalls(acct *Account, start time.Time) {
 			q, _ := e.queue(c.QueueID)
 			cs = &callSim{giveUp: later(c.Arrived.Add(e.patience(q.Queue)), start), wake: later(c.Arrived, start)}
 			e.calls[c.ID] = cs
-			if c.Operator != 0 {
-				// Answered before the simulation saw it: it is in the
-				// history from now on, its ring time unknown.
+			if c.Operator != 0 && record(acct, c.ID) == nil {
+				// Answered before the simulation saw it (and not set
+				// again after it did): it is in the history from now
+				// on, its ring time unknown.
 				acct.History = append(acct.History, CallRecord{ID: c.ID, QueueID: c.QueueID, Arrived: c.Arrived,
 					Answered: cmp.Or(c.Answered, start), Operator: c.Operator})
 			}
@@ -710,7 +711,9 @@ func (e *evolver) acwEnds(acct *Account, u *User, at time.Time) {
 		return
 	}
 	delete(e.acw, u.ID)
-	if r := record(acct, id); r != nil && r.TalkDone && !r.ACWDone {
+	// The record must be the call this after-call work followed: a test
+	// may have moved the operator through other statuses since.
+	if r := record(acct, id); r != nil && r.TalkDone && !r.ACWDone && !u.StatusChange.Before(r.Answered.Add(r.Talk)) {
 		r.ACW, r.ACWDone = max(at.Sub(u.StatusChange), 0), true
 	}
 }

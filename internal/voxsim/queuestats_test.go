@@ -355,3 +355,22 @@ func TestQueueStatisticsFollowEvolve(t *testing.T) {
 	}
 	t.Fatalf("the call never went through its after-call work (stopped %s)", phase)
 }
+
+// TestHistoryLearnsAnsweredCallsOnce: a call answered before the
+// simulation saw it joins the history once, even when a test sets the
+// same calls again.
+func TestHistoryLearnsAnsweredCallsOnce(t *testing.T) {
+	a := oneQueue(Queue{CallsPerHour: -1}, 1)
+	a.Users[0].Status, a.Users[0].StatusChange = StatusInService, fixedNow.Add(-30*time.Second)
+	calls := []Call{{ID: 1, QueueID: 100, Priority: 50, Arrived: fixedNow.Add(-time.Minute), Operator: 1, Answered: fixedNow.Add(-30 * time.Second)}}
+	s := NewServer(Config{Account: a, Seed: 2})
+	defer s.Close()
+	s.SetCalls(calls)
+	s.Evolve(fixedNow)
+	s.SetCalls(calls)
+	s.Evolve(fixedNow.Add(time.Second))
+	h := s.Account().History
+	if len(h) != 1 || h[0].ID != 1 || !h[0].Answered.Equal(calls[0].Answered) || !h[0].Rang.IsZero() || h[0].Operator != 1 {
+		t.Errorf("history %+v, want call 1 once, answered by op1 at %v, ring time unknown", h, calls[0].Answered)
+	}
+}

@@ -368,7 +368,7 @@ func writeResponse(w http.ResponseWriter, resp response) {
 // takes the body's value; a body that cannot be parsed is kept as parseErr
 // (code 101). The method is the path's, else the cmd parameter's.
 func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) *Request {
-	method, _ := apiMethod(r.URL.Path)
+	method, routed := apiMethod(r.URL.Path)
 	req := &Request{
 		HTTPMethod:  r.Method,
 		Query:       r.URL.Query(),
@@ -401,7 +401,9 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) *Request {
 	}
 	req.Params = params
 	p := paramReader{v: params}
-	req.Method = cmp.Or(method, p.str("cmd"))
+	if routed {
+		req.Method = cmp.Or(method, p.str("cmd"))
+	}
 	req.Offset = intOr(p.str("offset"), 0)
 	req.Count = intOr(p.str("count"), 20)
 	return req
