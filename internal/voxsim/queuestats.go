@@ -14,28 +14,30 @@ import (
 const maxStatsRange = 30 * 24 * time.Hour
 
 // statsItems are GetACDQueueStatistics' report items: the abbreviation
-// the API documents and the full name used with abbreviation=false. The
-// full names are a guess: the notes give only the abbreviations and their
-// meaning, and no official client's types spell them out.
+// the API documents and the full name it uses with abbreviation=false.
+// The notes give only the abbreviations; the full names are the ones the
+// reference page (ACDQueueStatisticsType) and the official Java client's
+// description of abbreviation list. TST, "total submission time", is
+// taken to be the SA total (the reference does not define it further).
 var statsItems = []struct{ abbr, full string }{
-	{"TC", "total_calls"},
-	{"AC", "answered_calls"},
-	{"UAC", "unanswered_calls"},
-	{"RC", "rejected_calls"},
-	{"SL", "service_level"},
-	{"WT", "waiting_time"},
-	{"SA", "speed_of_answer"},
-	{"AT", "abandonment_time"},
-	{"HT", "handling_time"},
-	{"TT", "talk_time"},
-	{"ACW", "after_call_work_time"},
-	{"QL", "queue_length"},
-	{"TWT", "total_waiting_time"},
-	{"TST", "total_speed_of_answer"},
-	{"TAT", "total_abandonment_time"},
-	{"THT", "total_handling_time"},
-	{"TTT", "total_talk_time"},
-	{"TACW", "total_after_call_work_time"},
+	{"TC", "TotalCalls"},
+	{"AC", "AnsweredCalls"},
+	{"UAC", "UnansweredCalls"},
+	{"RC", "RejectedCalls"},
+	{"SL", "ServiceLevel"},
+	{"WT", "WaitingTime"},
+	{"SA", "SpeedOfAnswer"},
+	{"AT", "AbandonmentTime"},
+	{"HT", "HandlingTime"},
+	{"TT", "TalkTime"},
+	{"ACW", "AfterCallWork"},
+	{"QL", "QueueLength"},
+	{"TWT", "TotalWaitingTime"},
+	{"TST", "TotalSubmissionTime"},
+	{"TAT", "TotalAbandonmentTime"},
+	{"THT", "TotalHandlingTime"},
+	{"TTT", "TotalTalkTime"},
+	{"TACW", "TotalAfterCallWork"},
 }
 
 // Aggregations GetACDQueueStatistics accepts.
@@ -200,7 +202,7 @@ func parseAPIDate(name, raw string) (time.Time, *apiError) {
 //   - WT is the wait of answered and abandoned calls; SA ring to answer
 //     (calls whose ring time is known); AT the wait of abandoned calls; QL
 //     the callers waiting when each call arrived (itself included unless
-//     rejected). An item without data is absent; TST is the SA total.
+//     rejected). An item without data is absent.
 //   - With aggregation, intervals without calls have no record; with none,
 //     a window without calls answers an empty list.
 func (s *Server) getACDQueueStatistics(p *paramReader) (any, *apiError) {

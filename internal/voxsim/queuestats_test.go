@@ -137,19 +137,21 @@ func TestQueueStatisticsFullNames(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.Account = statsHistory() })
 	m := h.call("GetACDQueueStatistics", vals("from_date", "2025-03-14 14:00:00", "acd_queue_id", "100", "abbreviation", "false"))
 	rec := statsResult(t, m)[0].(map[string]any)
-	want := []string{"total_calls", "answered_calls", "unanswered_calls", "rejected_calls", "service_level",
-		"waiting_time", "speed_of_answer", "abandonment_time", "handling_time", "talk_time", "after_call_work_time",
-		"queue_length", "total_waiting_time", "total_speed_of_answer", "total_abandonment_time",
-		"total_handling_time", "total_talk_time", "total_after_call_work_time"}
+	// The names of the reference page (ACDQueueStatisticsType) and the
+	// official clients' description of abbreviation.
+	want := []string{"TotalCalls", "AnsweredCalls", "UnansweredCalls", "RejectedCalls", "ServiceLevel",
+		"WaitingTime", "SpeedOfAnswer", "AbandonmentTime", "HandlingTime", "TalkTime", "AfterCallWork",
+		"QueueLength", "TotalWaitingTime", "TotalSubmissionTime", "TotalAbandonmentTime",
+		"TotalHandlingTime", "TotalTalkTime", "TotalAfterCallWork"}
 	if got := sorted(keys(rec)); !slices.Equal(got, sorted(want)) {
 		t.Errorf("keys %v, want %v", got, sorted(want))
 	}
-	if rec["total_calls"] != 7.0 || !jsonEqual(t, rec["after_call_work_time"], `{"min": 20, "avg": 25, "max": 30, "count": 2, "sum": 50}`) {
+	if rec["TotalCalls"] != 7.0 || !jsonEqual(t, rec["AfterCallWork"], `{"min": 20, "avg": 25, "max": 30, "count": 2, "sum": 50}`) {
 		t.Errorf("full-name record: %v", rec)
 	}
 	// report takes the abbreviations whatever the key style.
 	m = h.call("GetACDQueueStatistics", vals("from_date", "2025-03-14 14:00:00", "acd_queue_id", "100", "abbreviation", "false", "report", "TC;RC"))
-	if !jsonEqual(t, m, `{"result": [{"total_calls": 7, "rejected_calls": [{"count": 1, "percent": 14.29}]}]}`) {
+	if !jsonEqual(t, m, `{"result": [{"TotalCalls": 7, "RejectedCalls": [{"count": 1, "percent": 14.29}]}]}`) {
 		t.Errorf("full names, report TC;RC: %v", m)
 	}
 	// abbreviation=true is the default.
