@@ -315,6 +315,11 @@ func TestGetQueuesOptionalParts(t *testing.T) {
 			t.Errorf("queue %d: operatorcount %v, want %v", id, q["operatorcount"], want.operators)
 		}
 	}
+	// showing_skill_id narrows the skills shown, not the queues.
+	shown := byID(h.call("GetQueues", vals("application_name", "acme", "with_skills", "true", "showing_skill_id", "3")))
+	if len(shown) != 3 || !jsonEqual(t, shown[100]["skills"], `[{"skill_id":3,"skill_name":"VIP"}]`) || !jsonEqual(t, shown[200]["skills"], `[]`) {
+		t.Errorf("showing_skill_id=3: %v", shown)
+	}
 	// An inactive user bound to a queue is not an operator of it.
 	h.srv.UpdateUsers(func(us []User) []User {
 		for i := range us {

@@ -42,8 +42,10 @@ type getQueuesJSON struct {
 // acd_queue_id, paged by count (default 20) and offset. Queues users are
 // bound to without a catalogue entry are listed with their binding's
 // ApplicationID (and no skills). with_skills adds each queue's skills
-// ([] when none), with_operatorcount its operatorcount: the active users
-// bound to it.
+// ([] when none; only showing_skill_id when given, as the reference's
+// GetQueuesRequest has it), with_operatorcount its operatorcount: the
+// active users bound to it. The reference types skill_id and
+// excluded_skill_id as one number; a ';'-list is accepted too.
 func (s *Server) getQueues(p *paramReader) (any, *apiError) {
 	appID, hasAppID := p.int64("application_id")
 	appName := p.str("application_name")
@@ -53,6 +55,7 @@ func (s *Server) getQueues(p *paramReader) (any, *apiError) {
 	exSkills := p.int64List("excluded_skill_id")
 	withSkills, _ := p.bool("with_skills", false)
 	withOperators, _ := p.bool("with_operatorcount", false)
+	showingSkill, _ := p.int64("showing_skill_id")
 	count := p.nonNegInt("count", 20)
 	offset := p.nonNegInt("offset", 0)
 	if p.err != nil {
@@ -93,7 +96,9 @@ func (s *Server) getQueues(p *paramReader) (any, *apiError) {
 		if withSkills {
 			j.Skills = []skillJSON{}
 			for _, sk := range q.Skills {
-				j.Skills = append(j.Skills, skillJSON{SkillID: sk.ID, SkillName: sk.Name})
+				if showingSkill == 0 || sk.ID == showingSkill {
+					j.Skills = append(j.Skills, skillJSON{SkillID: sk.ID, SkillName: sk.Name})
+				}
 			}
 		}
 		if withOperators {
