@@ -533,12 +533,47 @@ func (e *evolver) arrive(acct *Account, q Queue, at time.Time) {
 	}
 	id := e.nextCallID
 	e.nextCallID++
-	if q.MaxQueueSize > 0 && waiting >= q.MaxQueueSize {
+	if e.rejects(acct, q, waiting) {
 		acct.History = append(acct.History, CallRecord{ID: id, QueueID: q.ID, Arrived: at, Rejected: true, QueueLength: waiting})
 		return
 	}
 	acct.Calls = append(acct.Calls, Call{ID: id, QueueID: q.ID, Priority: prio, Arrived: at, CallerID: callerID})
 	e.calls[id] = &callSim{giveUp: at.Add(e.patience(q)), queueLen: waiting + 1}
+}
+
+// rejects reports whether the ACD refuses a caller arriving in q while
+// waiting others wait, for the reasons the reference gives (RC): the
+// queue is full (max_queue_size); every operator bound to it is offline
+// or banned (a queue nobody is bound to keeps its callers waiting, as a
+// test of hang-ups wants); or the predicted wait, as GetACDState's
+// minutes_to_submit predicts it, is over max_waiting_time.
+func (e *evolver) rejects(acct *Account, q Queue, waiting int) bool {
+	if q.MaxQueueSize > 0 && waiting >= q.MaxQueueSize {
+		return true
+	}
+	members := e.members[q.ID]
+	loggedIn, ready, staffed := 0, 0, 0
+	for _, i := range members {
+		u := &acct.Users[i]
+		if !u.Active || u.Status == "" || u.Status == StatusOffline || u.Status == StatusBanned {
+			continue
+		}
+		loggedIn++
+		switch u.Status {
+		case StatusReady:
+			ready++
+			staffed++
+		case StatusInService, StatusAfterService:
+			staffed++
+		}
+	}
+	if len(members) > 0 && loggedIn == 0 {
+		return true
+	}
+	if q.MaxWaitingTime > 0 && len(members) > 0 {
+		return minutesToSubmit(waiting, ready, staffed, q.serviceEstimate()) > q.MaxWaitingTime
+	}
+	return false
 }
 
 // dispatch offers waiting calls to free READY operators at t: queues by

@@ -378,6 +378,65 @@ func TestQueueSizeLimit(t *testing.T) {
 	}
 }
 
+// TestRejections: besides a full queue, the ACD rejects a caller when
+// every operator bound to the queue is offline or banned, or the predicted
+// wait is over max_waiting_time; others wait.
+func TestRejections(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		status         string
+		maxWaitMinutes int
+		reject         bool
+	}{
+		{"the only operator offline", StatusOffline, 0, true},
+		{"the only operator banned", StatusBanned, 0, true},
+		{"the only operator on a break", StatusDND, 0, false},
+		// DND: nobody staffed, so the first caller's predicted wait is
+		// one 120 s service: 2 minutes.
+		{"predicted 2 min, max 1 min", StatusDND, 1, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := oneQueue(Queue{CallsPerHour: 600, AverageServiceTime: 120, MaxWaitingTime: tc.maxWaitMinutes, Patience: time.Hour}, 1)
+			a.Users[0].Status = tc.status
+			s := NewServer(Config{Account: a, Seed: 4})
+			defer s.Close()
+			for i := range 60 {
+				s.Evolve(fixedNow.Add(time.Duration(i) * time.Second))
+			}
+			acct := s.Account()
+			if acct.Users[0].Status != tc.status {
+				t.Fatalf("op1 left %s within a minute", tc.status)
+			}
+			rejected := 0
+			for _, r := range acct.History {
+				if r.Rejected {
+					rejected++
+				}
+			}
+			switch {
+			case tc.reject && (rejected == 0 || len(acct.Calls) != 0):
+				t.Errorf("%d rejected, %d waiting: want every caller rejected", rejected, len(acct.Calls))
+			case !tc.reject && (rejected != 0 || len(acct.Calls) == 0):
+				t.Errorf("%d rejected, %d waiting: want callers waiting", rejected, len(acct.Calls))
+			}
+		})
+	}
+
+	// With max_waiting_time 2 min the first caller (predicted 2 min) waits;
+	// the next ones, predicted 4 min and more, are rejected.
+	a := oneQueue(Queue{CallsPerHour: 600, AverageServiceTime: 120, MaxWaitingTime: 2, Patience: time.Hour}, 1)
+	a.Users[0].Status = StatusDND
+	s := NewServer(Config{Account: a, Seed: 4})
+	defer s.Close()
+	for i := range 60 {
+		s.Evolve(fixedNow.Add(time.Duration(i) * time.Second))
+	}
+	acct := s.Account()
+	if len(acct.Calls) != 1 || len(acct.History) == 0 || !acct.History[0].Rejected || acct.History[0].QueueLength != 1 {
+		t.Errorf("max_waiting_time 2 min: %d waiting, history %+v: want 1 waiting, the rest rejected behind it", len(acct.Calls), acct.History)
+	}
+}
+
 // TestHistoryBounded: the history keeps the last maxHistoryAge and at most
 // maxHistoryPerQueue records a queue, the newest, in order.
 func TestHistoryBounded(t *testing.T) {
