@@ -56,6 +56,32 @@ bench:
 
 clean:
 	rm -f $(BINARY) bench/voximplant_exporter.bench
+	rm -rf dist
+
+## deploy-gen: regenerate deploy/kubernetes/prometheusrule.yaml from
+## alerts/*.rules.yml (deploy/kubernetes_test.go fails when it is stale).
+.PHONY: deploy-gen
+deploy-gen:
+	$(GO) run ./deploy/kubernetes/gen
+
+## dist: static release binaries (CGO_ENABLED=0, -trimpath, version LDFLAGS)
+## for DIST_PLATFORMS into dist/ as voximplant_exporter-<version>.<os>-<arch>
+## (.exe on Windows), with dist/sha256sums.txt; scripts/check-dist.sh then
+## checks names, checksums and each binary's build settings. Not part of
+## `make test` (cross builds are slow on a shared machine).
+DIST_PLATFORMS ?= linux/amd64 linux/arm64 darwin/arm64 windows/amd64
+.PHONY: dist
+dist:
+	rm -rf dist
+	mkdir -p dist
+	@set -e; for p in $(DIST_PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; ext=; [ "$$os" = windows ] && ext=.exe; \
+		out=dist/$(BINARY)-$(VERSION).$$os-$$arch$$ext; \
+		echo "build $$out"; \
+		GOOS=$$os GOARCH=$$arch CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $$out .; \
+	done
+	cd dist && sha256sum $(BINARY)-* > sha256sums.txt
+	./scripts/check-dist.sh dist $(VERSION) $(DIST_PLATFORMS)
 
 ## fuzz: every fuzz target of voxapi (response decoder, timestamp parser,
 ## credentials loader...) for FUZZTIME each, from its committed corpus in

@@ -10,30 +10,32 @@ import (
 	"time"
 
 	"github.com/alecthomas/kingpin/v2"
+	"github.com/prometheus/exporter-toolkit/web"
 
+	"github.com/voximplant-exporter/voximplant_exporter/collector"
 	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
 )
 
 // config holds the parsed command line.
 type config struct {
-	credentialsFile   string
-	accountID         int64
-	apiURL            string
-	allowInsecureAPI  bool
-	appIDs            []int64
-	appNames          []string
-	pageSize          int
-	pageConcurrency   int
-	timeout           time.Duration
-	cacheTTL          time.Duration
-	timeoutOffset     time.Duration
-	usersCollector    bool
-	acdStateCollector bool
-	demo              bool
-	demoUsers         int
-	metricsPath       string
-	maxRequests       int
-	shutdownGrace     time.Duration
+	credentialsFile  string
+	accountID        int64
+	apiURL           string
+	allowInsecureAPI bool
+	appIDs           []int64
+	appNames         []string
+	pageSize         int
+	pageConcurrency  int
+	timeout          time.Duration
+	cacheTTL         time.Duration
+	timeoutOffset    time.Duration
+	collectors       *collector.Selection
+	web              *web.FlagConfig
+	demo             bool
+	demoUsers        int
+	metricsPath      string
+	maxRequests      int
+	shutdownGrace    time.Duration
 }
 
 func addFlags(app *kingpin.Application) *config {
@@ -52,7 +54,7 @@ func addFlags(app *kingpin.Application) *config {
 		PlaceHolder("NAME").StringsVar(&c.appNames)
 	app.Flag("voximplant.page-size", "GetUsers count: users asked for per page.").
 		Default("100").SetValue(&intFlag{name: "voximplant.page-size", dst: &c.pageSize})
-	app.Flag("voximplant.page-concurrency", "GetUsers pages in flight at once.").
+	app.Flag("voximplant.page-concurrency", "API requests in flight at once, across every collector (GetUsers pages, GetACDState, ...).").
 		Default("4").SetValue(&intFlag{name: "voximplant.page-concurrency", dst: &c.pageConcurrency})
 	durationVar(app.Flag("voximplant.timeout", "Bound on one scrape when Prometheus sends no X-Prometheus-Scrape-Timeout-Seconds header.").
 		Default("10s"), "voximplant.timeout", &c.timeout)
@@ -60,10 +62,7 @@ func addFlags(app *kingpin.Application) *config {
 		Default("0s"), "voximplant.cache-ttl", &c.cacheTTL)
 	durationVar(app.Flag("web.timeout-offset", "Subtracted from X-Prometheus-Scrape-Timeout-Seconds to leave time for the answer.").
 		Default("0.5s"), "web.timeout-offset", &c.timeoutOffset)
-	app.Flag("collector.users", "Per-user series (voximplant_user_*): several series per user.").
-		Default("true").BoolVar(&c.usersCollector)
-	app.Flag("collector.acd-state", "Queue demand (voximplant_acd_queue_waiting_calls and more) from GetACDState; needs the Developer role or higher.").
-		Default("false").BoolVar(&c.acdStateCollector)
+	c.collectors = collector.AddFlags(app)
 	app.Flag("demo", "Serve a simulated contact centre (voxsim) in-process over loopback HTTP with real JWTs; needs no account.").
 		BoolVar(&c.demo)
 	app.Flag("demo.users", "Operators in the demo contact centre.").
@@ -182,11 +181,8 @@ func (c *config) apps() []voxapi.AppSelector {
 	return out
 }
 
-// loadCredentials reads the credentials file, or takes the demo's.
-func (c *config) loadCredentials(demo *demoAPI) (*voxapi.Credentials, error) {
-	if demo != nil {
-		return voxapi.ParseCredentials(demo.credentialsJSON, "demo credentials")
-	}
+// loadCredentials reads the credentials file.
+func (c *config) loadCredentials() (*voxapi.Credentials, error) {
 	if fi, err := os.Stat(c.credentialsFile); err == nil && fi.IsDir() {
 		return nil, fmt.Errorf("credentials file %q is a directory", c.credentialsFile)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
+	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
 )
 
 // demoAPI is the simulated contact centre that --demo serves. The exporter
@@ -14,22 +15,24 @@ import (
 // real JWTs with a freshly generated key.
 type demoAPI struct {
 	srv             *voxsim.Server
+	url             string
+	apps            []voxapi.AppSelector // every generated application
 	credentialsJSON []byte
 }
 
 // demoEvolveEvery is how often the demo's operators change status.
 const demoEvolveEvery = 2 * time.Second
 
-// startDemo starts the simulated API and points cfg at it: its URL, and
-// every generated application unless some were named on the command line.
-func startDemo(ctx context.Context, cfg *config, logger *slog.Logger) (*demoAPI, error) {
+// startDemo starts the simulated API with users operators. It changes no
+// configuration: the caller points the client at its url and apps.
+func startDemo(ctx context.Context, users int, logger *slog.Logger) (*demoAPI, error) {
 	const accountID = 1000001
 	creds, err := voxsim.NewCredentials(accountID)
 	if err != nil {
 		return nil, fmt.Errorf("generate demo key: %w", err)
 	}
 	account := voxsim.Generate(voxsim.GenConfig{
-		Users:  cfg.demoUsers,
+		Users:  users,
 		Apps:   2,
 		Skills: 5,
 		Queues: 4,
@@ -48,15 +51,13 @@ func startDemo(ctx context.Context, cfg *config, logger *slog.Logger) (*demoAPI,
 	}
 	go srv.RunEvolution(ctx, demoEvolveEvery)
 
-	cfg.apiURL = srv.URL()
-	if len(cfg.appIDs) == 0 && len(cfg.appNames) == 0 {
-		for _, a := range account.Apps {
-			cfg.appIDs = append(cfg.appIDs, a.ID)
-		}
+	d := &demoAPI{srv: srv, url: srv.URL(), credentialsJSON: creds.JSON()}
+	for _, a := range account.Apps {
+		d.apps = append(d.apps, voxapi.AppSelector{ID: a.ID})
 	}
 	logger.Info("demo mode: serving a simulated contact centre",
 		"api_url", srv.URL(), "operators", len(account.Users), "applications", len(account.Apps))
-	return &demoAPI{srv: srv, credentialsJSON: creds.JSON()}, nil
+	return d, nil
 }
 
 // Close stops the simulated API.

@@ -2,18 +2,17 @@ package main
 
 import (
 	"bufio"
-	"compress/gzip"
 	"context"
-	"io"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
-	"sync"
 	"time"
 
+	"github.com/klauspost/compress/gzhttp"
+	"github.com/klauspost/compress/gzip"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/voximplant-exporter/voximplant_exporter/collector"
 )
@@ -38,69 +37,22 @@ func scrapeTimeout(r *http.Request, fallback, offset time.Duration) time.Duratio
 	return t / 2
 }
 
-// newMetricsHandler serves /metrics with a registry built per request, so
-// that the collector works under that request's deadline. The process-wide
-// registry (build info, API counters, Go and process metrics) is gathered
-// beside it, and the per-user families are streamed into the same
-// exposition (text 0.0.4 or 1.0.0, or OpenMetrics, as negotiated; gzip
-// when accepted). A bounded number of scrapes run at once; the excess gets 503
-// straight away rather than queueing on the API.
-func newMetricsHandler(exp *collector.Exporter, global prometheus.Gatherer, cfg *config, logger *slog.Logger) http.Handler {
-	var slots chan struct{}
-	if cfg.maxRequests > 0 {
-		slots = make(chan struct{}, cfg.maxRequests)
-	}
+// newMetricsHandler serves /metrics: the exposition of one shared API
+// pass (collector.Exporter.WriteTo) under the scrape's deadline. This
+// handler keeps only what is HTTP's: the deadline from Prometheus's
+// header, the bound on scrapes at once (the excess gets 503 straight away
+// rather than queueing on the API), compression, and the promhttp handler
+// metrics (promhttp_metric_handler_requests_total{code} and _in_flight,
+// registered with reg), so that those 503s are visible.
+func newMetricsHandler(exp *collector.Exporter, reg prometheus.Registerer, cfg *config, logger *slog.Logger) (http.Handler, error) {
 	errLog := slog.NewLogLogger(logger.Handler(), slog.LevelError)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if slots != nil {
-			select {
-			case slots <- struct{}{}:
-				defer func() { <-slots }()
-			default:
-				http.Error(w, "too many concurrent scrapes", http.StatusServiceUnavailable)
-				return
-			}
-		}
+	serve := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), scrapeTimeout(r, cfg.timeout, cfg.timeoutOffset))
 		defer cancel()
-
-		// The ordinary families (the exporter's own, the aggregates) go
-		// through a registry; the per-user families are streamed family by
-		// family into the same exposition, in name order.
-		sc := exp.NewScrape(ctx)
-		// The API pass first, so that the API counters gathered below
-		// include this scrape's own requests.
-		sc.Snapshot()
-		reg := prometheus.NewRegistry()
-		reg.MustRegister(sc.Collector())
-		mfs, err := prometheus.Gatherers{global, reg}.Gather()
-		if err != nil {
-			// As promhttp's ContinueOnError: log, and serve what was gathered.
-			errLog.Println("error gathering metrics:", err)
-			if len(mfs) == 0 {
-				http.Error(w, "An error has occurred while gathering metrics:\n\n"+err.Error(), http.StatusInternalServerError)
-				return
-			}
-		}
-		format := expfmt.NegotiateAccept(r.Header, collector.AcceptedFormats...)
-		h := w.Header()
-		h.Set("Content-Type", string(format))
-		h.Add("Vary", "Accept-Encoding")
-		out := io.Writer(w)
-		if gzipAccepted(r) {
-			h.Set("Content-Encoding", "gzip")
-			gz := gzipWriters.Get().(*gzip.Writer)
-			gz.Reset(w)
-			defer func() {
-				if err := gz.Close(); err != nil {
-					errLog.Println("error finishing the gzip stream:", err)
-				}
-				gzipWriters.Put(gz)
-			}()
-			out = gz
-		}
-		bw := bufio.NewWriterSize(out, 32<<10)
-		if err := sc.WriteExposition(bw, format, mfs); err != nil {
+		format := collector.Negotiate(r.Header)
+		w.Header().Set("Content-Type", string(format))
+		bw := bufio.NewWriterSize(w, 32<<10)
+		if err := exp.WriteTo(ctx, bw, format); err != nil {
 			errLog.Println("error encoding metrics:", err)
 			return
 		}
@@ -108,33 +60,47 @@ func newMetricsHandler(exp *collector.Exporter, global prometheus.Gatherer, cfg 
 			errLog.Println("error writing metrics:", err)
 		}
 	})
+	// BestSpeed: at tens of thousands of series the default level costs
+	// several times the CPU for a few percent less output.
+	gz, err := gzhttp.NewWrapper(gzhttp.CompressionLevel(gzip.BestSpeed))
+	if err != nil {
+		return nil, fmt.Errorf("gzip wrapper: %w", err)
+	}
+	inFlight := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "promhttp_metric_handler_requests_in_flight",
+		Help: "Current number of scrapes being served.",
+	})
+	requests := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "promhttp_metric_handler_requests_total",
+		Help: "Total number of scrapes by HTTP status code.",
+	}, []string{"code"})
+	for _, code := range []string{"200", "500", "503"} {
+		requests.WithLabelValues(code)
+	}
+	if err := reg.Register(inFlight); err != nil {
+		return nil, err
+	}
+	if err := reg.Register(requests); err != nil {
+		return nil, err
+	}
+	return promhttp.InstrumentHandlerInFlight(inFlight,
+		promhttp.InstrumentHandlerCounter(requests, gz(bounded(serve, cfg.maxRequests)))), nil
 }
 
-// gzipWriters are reused across scrapes. BestSpeed: at tens of thousands
-// of series the default level costs several times the CPU for a few
-// percent less output.
-var gzipWriters = sync.Pool{New: func() any {
-	gz, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
-	return gz
-}}
-
-// gzipAccepted reports whether the scraper accepts a gzip body, as
-// Prometheus does by default.
-func gzipAccepted(r *http.Request) bool {
-	for _, v := range r.Header.Values("Accept-Encoding") {
-		for part := range strings.SplitSeq(v, ",") {
-			enc, params, _ := strings.Cut(part, ";")
-			if !strings.EqualFold(strings.TrimSpace(enc), "gzip") {
-				continue
-			}
-			for p := range strings.SplitSeq(params, ";") {
-				k, val, _ := strings.Cut(strings.TrimSpace(p), "=")
-				if q, err := strconv.ParseFloat(val, 64); strings.EqualFold(k, "q") && err == nil && q == 0 {
-					return false
-				}
-			}
-			return true
-		}
+// bounded serves at most n requests at once (0: no bound); the excess gets
+// 503 at once.
+func bounded(h http.Handler, n int) http.Handler {
+	if n <= 0 {
+		return h
 	}
-	return false
+	slots := make(chan struct{}, n)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case slots <- struct{}{}:
+			defer func() { <-slots }()
+			h.ServeHTTP(w, r)
+		default:
+			http.Error(w, "too many concurrent scrapes", http.StatusServiceUnavailable)
+		}
+	})
 }

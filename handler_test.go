@@ -16,38 +16,47 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/voximplant-exporter/voximplant_exporter/collector"
-	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
+	"github.com/voximplant-exporter/voximplant_exporter/internal/testkit"
 	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
+	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
 )
 
 // newTestMetricsHandler serves /metrics for a generated account of users
 // on voxsim, with a process-wide registry holding the API metrics.
 func newTestMetricsHandler(t *testing.T, users int) http.Handler {
 	t.Helper()
-	creds := voxsim.NewTestCredentials(4242)
+	return newTestServing(t, users, &config{timeout: 10 * time.Second}).handler
+}
+
+// serving is a /metrics handler and what stands behind it.
+type serving struct {
+	handler http.Handler
+	global  *prometheus.Registry
+	exp     *collector.Exporter
+	sim     *voxsim.Server
+}
+
+// newTestServing is newTestMetricsHandler with cfg, and what it serves.
+func newTestServing(t *testing.T, users int, cfg *config) *serving {
+	t.Helper()
 	acct := voxsim.Generate(voxsim.GenConfig{Users: users, Apps: 2, Seed: 7, Now: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)})
-	sim, err := voxsim.Start(voxsim.Config{Credentials: creds, Account: acct, MaxCount: 50})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(sim.Close)
-	c, err := voxapi.ParseCredentials(creds.JSON(), "test")
-	if err != nil {
-		t.Fatal(err)
-	}
 	global := prometheus.NewRegistry()
 	apiMetrics := collector.NewAPIMetrics(global)
-	client, err := voxapi.NewClient(voxapi.Options{BaseURL: sim.URL(), Credentials: c, Observer: apiMetrics})
-	if err != nil {
-		t.Fatal(err)
-	}
+	api := testkit.StartAPI(t, acct, func(c *voxsim.Config) { c.MaxCount = 50 }, func(o *voxapi.Options) { o.Observer = apiMetrics })
 	var apps []voxapi.AppSelector
 	for _, a := range acct.Apps {
 		apps = append(apps, voxapi.AppSelector{ID: a.ID})
 	}
-	src := collector.NewSource(client, collector.SourceOptions{Apps: apps})
-	exp := collector.NewExporter(src, collector.Options{Users: true})
-	return newMetricsHandler(exp, global, &config{timeout: 10 * time.Second}, slog.New(slog.DiscardHandler))
+	exp, err := collector.New(collector.Config{API: api.Client, Apps: apps, Global: global,
+		Collectors: []collector.Collector{collector.NewUsers(collector.Settings{PerUser: true})}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := newMetricsHandler(exp, global, cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &serving{handler: h, global: global, exp: exp, sim: api.Sim}
 }
 
 func scrapeWith(t *testing.T, h http.Handler, header http.Header) (*http.Response, []byte) {
@@ -124,5 +133,45 @@ func TestMetricsGzip(t *testing.T) {
 	header.Set("Accept-Encoding", "gzip;q=0, identity")
 	if resp, _ := scrapeWith(t, h, header); resp.Header.Get("Content-Encoding") != "" {
 		t.Errorf("gzip;q=0 still got Content-Encoding %q", resp.Header.Get("Content-Encoding"))
+	}
+}
+
+// TestMetricsHandlerCounts503s: a scrape over --web.max-requests gets 503
+// at once, and promhttp_metric_handler_requests_total shows it. The first
+// scrape holds the only slot: voxsim keeps its requests at a gate, and the
+// exporter's join hook says when it is in.
+func TestMetricsHandlerCounts503s(t *testing.T) {
+	sv := newTestServing(t, 10, &config{timeout: 10 * time.Second, maxRequests: 1})
+	gate, joined := make(chan struct{}), make(chan struct{})
+	sv.sim.SetGate(gate)
+	sv.exp.SetJoinHook(func(bool) { close(joined) })
+	first := make(chan int, 1)
+	go func() {
+		rec := httptest.NewRecorder()
+		sv.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+		first <- rec.Code
+	}()
+	<-joined
+	if resp, _ := scrapeWith(t, sv.handler, http.Header{}); resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("second scrape: %d, want 503", resp.StatusCode)
+	}
+	close(gate)
+	if code := <-first; code != 200 {
+		t.Errorf("first scrape: %d", code)
+	}
+	mfs, err := sv.global.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, mf := range mfs {
+		if mf.GetName() == "promhttp_metric_handler_requests_total" {
+			for _, m := range mf.GetMetric() {
+				got[testkit.Label(m, "code")] = m.GetCounter().GetValue()
+			}
+		}
+	}
+	if got["200"] != 1 || got["503"] != 1 {
+		t.Errorf("promhttp_metric_handler_requests_total %v, want one 200 and one 503", got)
 	}
 }

@@ -63,11 +63,40 @@ func init() {
 }
 
 // run is main without os.Exit, so that start-up failures are testable. It
-// returns the process exit status.
+// returns the process exit status. It parses the command line, builds the
+// exporter, and serves it until SIGINT or SIGTERM.
 func run(args []string, stderr *os.File) int {
-	app := kingpin.New(exporterName, "Prometheus exporter for Voximplant contact centres: operators by ACD status, skill and queue, read through the Management API method GetUsers.")
+	cfg, logger, err := parse(args, stderr)
+	if err != nil {
+		if errors.Is(err, errUsage) {
+			return 1
+		}
+		logger.Error(err.Error())
+		return 1
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	logger.Info("starting "+exporterName, "version", version.Info(), "build_context", version.BuildContext())
+	srv, cleanup, err := build(ctx, cfg, logger)
+	if err != nil {
+		logger.Error(err.Error())
+		return 1
+	}
+	defer cleanup()
+	return serve(ctx, srv, cfg, logger)
+}
+
+// errUsage is a command-line error that parse has already reported.
+var errUsage = errors.New("usage error")
+
+// parse reads the command line and checks it. The logger it returns is
+// the one configured by the flags (or a default one when they did not
+// parse).
+func parse(args []string, stderr *os.File) (*config, *slog.Logger, error) {
+	app := kingpin.New(exporterName, "Prometheus exporter for Voximplant contact centres: operators by ACD status, skill and queue (GetUsers), queue demand (GetACDState) and more, read through the Management API.")
 	cfg := addFlags(app)
-	toolkitFlags := kingpinflag.AddFlags(app, defaultListen)
+	cfg.web = kingpinflag.AddFlags(app, defaultListen)
 	logConfig := &promslog.Config{}
 	promslogflag.AddFlags(app, logConfig)
 	app.Version(version.Print(exporterName))
@@ -76,47 +105,52 @@ func run(args []string, stderr *os.File) int {
 	app.ErrorWriter(stderr)
 	if _, err := app.Parse(args); err != nil {
 		fmt.Fprintf(stderr, "%s: error: %v, try --help\n", exporterName, err)
-		return 1
+		return nil, nil, errUsage
 	}
 	logConfig.Writer = stderr
 	logger := promslog.New(logConfig)
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-
 	if err := cfg.validate(); err != nil {
-		logger.Error("invalid configuration", "err", err)
-		return 1
+		return nil, logger, fmt.Errorf("invalid configuration: %w", err)
 	}
 	// The toolkit reads the web configuration only once serving, and its
 	// errors (a YAML parse error, a missing certificate) do not name the
 	// file: check it first, so that a bad one is one line naming it.
-	if f := *toolkitFlags.WebConfigFile; f != "" {
+	if f := *cfg.web.WebConfigFile; f != "" {
 		if err := web.Validate(f); err != nil {
-			logger.Error("invalid web configuration file", "file", f, "err", err)
-			return 1
+			return nil, logger, fmt.Errorf("invalid web configuration file %s: %w", f, err)
 		}
 	}
-
-	logger.Info("starting "+exporterName, "version", version.Info(), "build_context", version.BuildContext())
-
-	var demo *demoAPI
 	if cfg.demo {
-		var err error
-		demo, err = startDemo(ctx, cfg, logger)
+		cfg.collectors.EnableAllNotGiven()
+	}
+	return cfg, logger, nil
+}
+
+// build makes everything serve needs: the demo API when asked for, the
+// client, the collectors, the exporter and the HTTP server. cleanup stops
+// what it started.
+func build(ctx context.Context, cfg *config, logger *slog.Logger) (srv *http.Server, cleanup func(), err error) {
+	cleanup = func() {}
+	apiURL, apps := cfg.apiURL, cfg.apps()
+	var creds *voxapi.Credentials
+	if cfg.demo {
+		demo, err := startDemo(ctx, cfg.demoUsers, logger)
 		if err != nil {
-			logger.Error("cannot start the demo contact centre", "err", err)
-			return 1
+			return nil, cleanup, fmt.Errorf("cannot start the demo contact centre: %w", err)
 		}
-		defer demo.Close()
+		cleanup = demo.Close
+		apiURL = demo.url
+		if len(apps) == 0 {
+			apps = demo.apps
+		}
+		if creds, err = voxapi.ParseCredentials(demo.credentialsJSON, "demo credentials"); err != nil {
+			return nil, cleanup, fmt.Errorf("demo credentials: %w", err)
+		}
 	} else {
 		warnLoosePermissions(cfg.credentialsFile, logger)
-	}
-
-	creds, err := cfg.loadCredentials(demo)
-	if err != nil {
-		logger.Error("cannot load credentials", "err", err)
-		return 1
+		if creds, err = cfg.loadCredentials(); err != nil {
+			return nil, cleanup, fmt.Errorf("cannot load credentials: %w", err)
+		}
 	}
 
 	globalReg := prometheus.NewRegistry()
@@ -126,38 +160,50 @@ func run(args []string, stderr *os.File) int {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
 	apiMetrics := collector.NewAPIMetrics(globalReg)
-	apiMetrics.Init("GetUsers")
-	if cfg.acdStateCollector {
-		apiMetrics.Init("GetACDState")
-		apiMetrics.Init("GetQueues")
-	}
-
 	client, err := voxapi.NewClient(voxapi.Options{
-		BaseURL:     cfg.apiURL,
-		Credentials: creds,
-		AccountID:   cfg.accountID,
-		UserAgent:   exporterName + "/" + version.Version,
-		Logger:      logger.With("component", "voxapi"),
-		Observer:    apiMetrics,
-		HTTPClient:  newAPIHTTPClient(cfg.pageConcurrency),
+		BaseURL:               apiURL,
+		Credentials:           creds,
+		AccountID:             cfg.accountID,
+		UserAgent:             exporterName + "/" + version.Version,
+		Logger:                logger.With("component", "voxapi"),
+		Observer:              apiMetrics,
+		HTTPClient:            newAPIHTTPClient(cfg.pageConcurrency),
+		MaxConcurrentRequests: cfg.pageConcurrency,
 	})
 	if err != nil {
-		logger.Error("invalid API configuration", "err", err)
-		return 1
+		return nil, cleanup, fmt.Errorf("invalid API configuration: %w", err)
 	}
-	src := collector.NewSource(client, collector.SourceOptions{
-		Apps:            cfg.apps(),
-		PageSize:        cfg.pageSize,
-		PageConcurrency: cfg.pageConcurrency,
-		CacheTTL:        cfg.cacheTTL,
-		PassTimeout:     cfg.timeout,
-		ACDState:        cfg.acdStateCollector,
-		Logger:          logger.With("component", "collector"),
+	colLogger := logger.With("component", "collector")
+	cs, err := cfg.collectors.Build(collector.Settings{Logger: colLogger})
+	if err != nil {
+		return nil, cleanup, fmt.Errorf("invalid configuration: %w", err)
+	}
+	for _, c := range cs {
+		for _, m := range collector.Methods(c) {
+			apiMetrics.Init(m)
+		}
+	}
+	exp, err := collector.New(collector.Config{
+		API:         client,
+		Apps:        apps,
+		Collectors:  cs,
+		PageSize:    cfg.pageSize,
+		CacheTTL:    cfg.cacheTTL,
+		PassTimeout: cfg.timeout,
+		Global:      globalReg,
+		Logger:      colLogger,
 	})
-	exp := collector.NewExporter(src, collector.Options{Users: cfg.usersCollector})
+	if err != nil {
+		return nil, cleanup, err
+	}
+	logger.Info("collectors enabled", "collectors", strings.Join(cfg.collectors.Enabled(), ","), "applications", len(apps))
 
+	metrics, err := newMetricsHandler(exp, globalReg, cfg, logger)
+	if err != nil {
+		return nil, cleanup, err
+	}
 	mux := http.NewServeMux()
-	mux.Handle(cfg.metricsPath, newMetricsHandler(exp, globalReg, cfg, logger))
+	mux.Handle(cfg.metricsPath, metrics)
 	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write([]byte("Healthy\n"))
@@ -169,18 +215,18 @@ func run(args []string, stderr *os.File) int {
 	if cfg.metricsPath != "/" {
 		landing, err := web.NewLandingPage(landingConfig(cfg))
 		if err != nil {
-			logger.Error("cannot build the landing page", "err", err)
-			return 1
+			return nil, cleanup, fmt.Errorf("cannot build the landing page: %w", err)
 		}
 		mux.Handle("/", landing)
 	}
+	return &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}, cleanup, nil
+}
 
-	srv := &http.Server{
-		Handler:           mux,
-		ReadHeaderTimeout: 10 * time.Second,
-	}
+// serve runs srv until ctx ends, then lets in-flight scrapes finish within
+// the grace period.
+func serve(ctx context.Context, srv *http.Server, cfg *config, logger *slog.Logger) int {
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- web.ListenAndServe(srv, toolkitFlags, logger) }()
+	go func() { serveErr <- web.ListenAndServe(srv, cfg.web, logger) }()
 
 	select {
 	case err := <-serveErr:

@@ -1,24 +1,15 @@
 package main
 
 import (
-	"bytes"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"io"
-	"math/big"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -27,6 +18,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/voximplant-exporter/voximplant_exporter/internal/testkit"
 	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
 )
 
@@ -111,7 +103,7 @@ func TestStartupBadInput(t *testing.T) {
 	encrypted := string(pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: keyDER}))
 	pkcs1Bad := string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: keyDER[:len(keyDER)/2]}))
 
-	cert, key := writeCert(t)
+	cert, key := testkit.WriteCert(t)
 	webConf := func(content string) string { return writeTemp(t, "web.yml", content, 0o600) }
 
 	app := "--voximplant.application-id=1"
@@ -162,11 +154,11 @@ func TestStartupBadInput(t *testing.T) {
 		{"certificate instead of key", []string{app, "--voximplant.credentials-file=" + flat(func(m map[string]any) { m["private_key"] = readFile(t, cert) })}, `PEM block of type "CERTIFICATE"`},
 		{"two keys in result", []string{app, "--voximplant.credentials-file=" + credFile(`{"result":[{"account_id":1},{"account_id":2}]}`)}, `field "result": holds 2 keys`},
 		// Web configuration.
-		{"web config malformed YAML", withCreds("--web.listen-address="+freeAddr(t), "--web.config.file="+webConf("tls_server_config: [unclosed\n  cert_file: x")), "invalid web configuration file"},
-		{"web config unknown field", withCreds("--web.listen-address="+freeAddr(t), "--web.config.file="+webConf("tls_server_konfig:\n  cert_file: x\n")), "tls_server_konfig"},
-		{"web config missing cert", withCreds("--web.listen-address="+freeAddr(t), "--web.config.file="+webConf("tls_server_config:\n  cert_file: /nonexistent/tls.crt\n  key_file: "+key+"\n")), "/nonexistent/tls.crt"},
-		{"web config key without cert", withCreds("--web.listen-address="+freeAddr(t), "--web.config.file="+webConf("tls_server_config:\n  key_file: "+key+"\n")), "missing one of cert or cert_file"},
-		{"web config bad bcrypt", withCreds("--web.listen-address="+freeAddr(t), "--web.config.file="+webConf("basic_auth_users:\n  prometheus: not-a-hash\n")), "bcrypt"},
+		{"web config malformed YAML", withCreds("--web.listen-address="+testkit.FreeAddr(t), "--web.config.file="+webConf("tls_server_config: [unclosed\n  cert_file: x")), "invalid web configuration file"},
+		{"web config unknown field", withCreds("--web.listen-address="+testkit.FreeAddr(t), "--web.config.file="+webConf("tls_server_konfig:\n  cert_file: x\n")), "tls_server_konfig"},
+		{"web config missing cert", withCreds("--web.listen-address="+testkit.FreeAddr(t), "--web.config.file="+webConf("tls_server_config:\n  cert_file: /nonexistent/tls.crt\n  key_file: "+key+"\n")), "/nonexistent/tls.crt"},
+		{"web config key without cert", withCreds("--web.listen-address="+testkit.FreeAddr(t), "--web.config.file="+webConf("tls_server_config:\n  key_file: "+key+"\n")), "missing one of cert or cert_file"},
+		{"web config bad bcrypt", withCreds("--web.listen-address="+testkit.FreeAddr(t), "--web.config.file="+webConf("basic_auth_users:\n  prometheus: not-a-hash\n")), "bcrypt"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -197,43 +189,6 @@ func readFile(t *testing.T, path string) string {
 	return string(b)
 }
 
-// writeCert writes a self-signed certificate for 127.0.0.1 and its key.
-func writeCert(t *testing.T) (certFile, keyFile string) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(time.Now().UnixNano()),
-		Subject:               pkix.Name{CommonName: "voximplant_exporter test"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	certFile, keyFile = filepath.Join(dir, "tls.crt"), filepath.Join(dir, "tls.key")
-	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return certFile, keyFile
-}
-
 // TestCredentialsReadableByOthersWarns: a credentials file others may read
 // still works, with one warning naming the file and the fix; a 0600 file
 // gives none.
@@ -241,8 +196,9 @@ func TestCredentialsReadableByOthersWarns(t *testing.T) {
 	for _, mode := range []os.FileMode{0o644, 0o600} {
 		t.Run(mode.String(), func(t *testing.T) {
 			sim, path, _ := startSim(t, mode, nil)
-			base, _, logs := startBinary(t, "http", http.DefaultClient, nil, "--voximplant.credentials-file="+path,
+			e := startBinary(t, "http", http.DefaultClient, nil, "--voximplant.credentials-file="+path,
 				"--voximplant.api-url="+sim.URL(), simApp(sim))
+			base, logs := e.Base, e.Logs
 			if code, body := get(t, base+"/metrics", nil); code != 200 || !strings.Contains(body, "voximplant_up 1") {
 				t.Fatalf("scrape: %d", code)
 			}
@@ -263,69 +219,15 @@ func TestCredentialsReadableByOthersWarns(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a bytes.Buffer safe to read while the process writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// startBinary starts the exporter and waits until ready answers 200 on
-// /-/healthy through client.
-func startBinary(t *testing.T, scheme string, client *http.Client, hdr map[string]string, args ...string) (string, *exec.Cmd, *lockedBuffer) {
-	t.Helper()
-	addr := freeAddr(t)
-	cmd := exec.Command(exporterBin, append([]string{"--web.listen-address=" + addr}, args...)...)
-	logs := &lockedBuffer{}
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		}
-		if t.Failed() {
-			t.Logf("exporter output:\n%s", logs.String())
-		}
-	})
-	base := scheme + "://" + addr
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		req, _ := http.NewRequest(http.MethodGet, base+"/-/healthy", nil)
-		for k, v := range hdr {
-			req.Header.Set(k, v)
-		}
-		if resp, err := client.Do(req); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return base, cmd, logs
-			}
-		}
-	}
-	t.Fatalf("exporter did not become healthy:\n%s", logs.String())
-	return "", nil, nil
-}
-
 // TestSecretsNeverLeakFromBinary runs the binary at --log.level=debug
 // against voxsim through auth failures, throttling and bad answers, then
 // scans its whole stderr, /metrics and the landing page for the key and
 // every token voxsim saw.
 func TestSecretsNeverLeakFromBinary(t *testing.T) {
 	sim, path, creds := startSim(t, 0o600, nil)
-	base, cmd, logs := startBinary(t, "http", http.DefaultClient, nil, "--log.level=debug",
+	e := startBinary(t, "http", http.DefaultClient, nil, "--log.level=debug",
 		"--voximplant.credentials-file="+path, "--voximplant.api-url="+sim.URL(), simApp(sim), "--voximplant.timeout=2s")
+	base := e.Base
 	var exposed strings.Builder
 	scrape := func() {
 		_, body := get(t, base+"/metrics", nil)
@@ -352,10 +254,10 @@ func TestSecretsNeverLeakFromBinary(t *testing.T) {
 	if code != 200 {
 		t.Errorf("landing page: %d", code)
 	}
-	_ = cmd.Process.Signal(syscall.SIGTERM)
-	_ = cmd.Wait()
+	_ = e.Cmd.Process.Signal(syscall.SIGTERM)
+	_ = e.Wait(t, 30*time.Second)
 
-	out := logs.String()
+	out := e.Logs.String()
 	if !strings.Contains(out, "level=DEBUG") || !strings.Contains(out, "code=456") {
 		t.Fatalf("debug log not captured:\n%s", out)
 	}
@@ -370,7 +272,7 @@ func TestSecretsNeverLeakFromBinary(t *testing.T) {
 // or with wrong credentials gets 401, and an authenticated HTTPS scrape
 // gets the metrics.
 func TestTLSAndBasicAuthEndToEnd(t *testing.T) {
-	certFile, keyFile := writeCert(t)
+	certFile, keyFile := testkit.WriteCert(t)
 	hash, err := bcrypt.GenerateFromPassword([]byte("s3cret-scrape"), bcrypt.MinCost)
 	if err != nil {
 		t.Fatal(err)
@@ -381,7 +283,7 @@ func TestTLSAndBasicAuthEndToEnd(t *testing.T) {
 	pool.AppendCertsFromPEM([]byte(readFile(t, certFile)))
 	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}, Timeout: 30 * time.Second}
 	auth := "Basic " + base64.StdEncoding.EncodeToString([]byte("prometheus:s3cret-scrape"))
-	base, _, _ := startBinary(t, "https", client, map[string]string{"Authorization": auth}, "--demo", "--web.config.file="+conf)
+	base := startBinary(t, "https", client, map[string]string{"Authorization": auth}, "--demo", "--web.config.file="+conf).Base
 
 	do := func(url, authz string) (int, string) {
 		req, _ := http.NewRequest(http.MethodGet, url, nil)
@@ -427,8 +329,8 @@ func TestTLSAndBasicAuthEndToEnd(t *testing.T) {
 // once, without waiting for the API.
 func TestMaxRequestsExcessGets503(t *testing.T) {
 	sim, path, _ := startSim(t, 0o600, func(c *voxsim.Config) { c.Latency = 3 * time.Second })
-	base, _, _ := startBinary(t, "http", http.DefaultClient, nil, "--voximplant.credentials-file="+path,
-		"--voximplant.api-url="+sim.URL(), simApp(sim), "--web.max-requests=2", "--voximplant.timeout=20s")
+	base := startBinary(t, "http", http.DefaultClient, nil, "--voximplant.credentials-file="+path,
+		"--voximplant.api-url="+sim.URL(), simApp(sim), "--web.max-requests=2", "--voximplant.timeout=20s").Base
 	type result struct {
 		code int
 		at   time.Duration
@@ -438,7 +340,10 @@ func TestMaxRequestsExcessGets503(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range results {
 		wg.Go(func() {
-			code, _ := get(t, base+"/metrics", nil)
+			code, _, err := tryGet(base+"/metrics", nil)
+			if err != nil {
+				t.Error(err)
+			}
 			results[i] = result{code, time.Since(start)}
 		})
 	}
@@ -471,8 +376,9 @@ func TestMaxRequestsExcessGets503(t *testing.T) {
 // lets that scrape finish with its metrics, then the process exits 0.
 func TestSIGTERMDuringSlowScrape(t *testing.T) {
 	sim, path, _ := startSim(t, 0o600, func(c *voxsim.Config) { c.Latency = 2 * time.Second })
-	base, cmd, logs := startBinary(t, "http", http.DefaultClient, nil, "--voximplant.credentials-file="+path,
+	e := startBinary(t, "http", http.DefaultClient, nil, "--voximplant.credentials-file="+path,
 		"--voximplant.api-url="+sim.URL(), simApp(sim), "--voximplant.timeout=20s")
+	base := e.Base
 	type result struct {
 		code int
 		body string
@@ -493,7 +399,7 @@ func TestSIGTERMDuringSlowScrape(t *testing.T) {
 			t.Fatal("the scrape never reached the API")
 		}
 	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := e.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -504,5 +410,5 @@ func TestSIGTERMDuringSlowScrape(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("the in-flight scrape did not finish")
 	}
-	requireCleanExit(t, cmd, logs, 30*time.Second)
+	requireCleanExit(t, e, 30*time.Second)
 }

@@ -11,7 +11,6 @@ import (
 	"encoding/pem"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -21,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/voximplant-exporter/voximplant_exporter/internal/testkit"
 	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
 )
 
@@ -28,15 +28,14 @@ import (
 var exporterBin string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "voximplant_exporter_test")
+	dir, err := testkit.TempDir("voximplant_exporter_test")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	exporterBin = filepath.Join(dir, "voximplant_exporter")
-	out, err := exec.Command("go", "build", "-o", exporterBin, ".").CombinedOutput()
+	exporterBin, err = testkit.BuildExporter(".", dir)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "building the exporter: %v\n%s", err, out)
+		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
 	code := m.Run()
@@ -44,29 +43,12 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// requireTool finds a tool on PATH. Without it the test is skipped, loudly,
-// unless REQUIRE_TOOLS=1 (set by CI), where a missing tool is a failure.
+// requireTool finds an external tool (PROMTOOL_BIN and the like override
+// PATH); without it the test skips loudly, or fails under REQUIRE_TOOLS=1.
 func requireTool(t *testing.T, name string) string {
 	t.Helper()
-	p, err := exec.LookPath(name)
-	if err == nil {
-		return p
-	}
-	if os.Getenv("REQUIRE_TOOLS") == "1" {
-		t.Fatalf("%s is not installed and REQUIRE_TOOLS=1: install it (apt-get install prometheus)", name)
-	}
-	t.Skipf("SKIPPED: %s is not installed (apt-get install prometheus); set REQUIRE_TOOLS=1 to make this a failure", name)
-	return ""
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
+	env := strings.ToUpper(name) + "_BIN"
+	return testkit.Tool(t, name, env, "apt-get install prometheus prometheus-alertmanager, or make tools")
 }
 
 // runExporter runs the binary to completion with a timeout.
@@ -142,7 +124,7 @@ func TestStartupErrors(t *testing.T) {
 		{"plain http", nil, []string{app, "--voximplant.credentials-file=" + goodCreds, "--voximplant.api-url=http://api.example.com/platform_api/"}, "plain http to a non-loopback host"},
 		{"telemetry path", nil, []string{app, "--voximplant.credentials-file=" + goodCreds, "--web.telemetry-path=metrics"}, "--web.telemetry-path must start with /"},
 		{"log level", nil, []string{app, "--voximplant.credentials-file=" + goodCreds, "--log.level=loud"}, "log level loud"},
-		{"web config missing", nil, []string{app, "--voximplant.credentials-file=" + goodCreds, "--web.listen-address=" + freeAddr(t), "--web.config.file=/nonexistent/web.yml"}, "/nonexistent/web.yml"},
+		{"web config missing", nil, []string{app, "--voximplant.credentials-file=" + goodCreds, "--web.listen-address=" + testkit.FreeAddr(t), "--web.config.file=/nonexistent/web.yml"}, "/nonexistent/web.yml"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -197,29 +179,49 @@ func TestVersionAndHelp(t *testing.T) {
 }
 
 // startExporter starts the binary over plain HTTP and waits until it
-// answers /-/healthy (startBinary, in main_security_test.go, does the work).
-func startExporter(t *testing.T, args ...string) (base string, cmd *exec.Cmd, logs *lockedBuffer) {
+// answers /-/healthy.
+func startExporter(t *testing.T, args ...string) *testkit.Exporter {
 	t.Helper()
 	return startBinary(t, "http", http.DefaultClient, nil, args...)
 }
 
+// startBinary starts the binary and waits until /-/healthy answers 200
+// through client, with headers hdr.
+func startBinary(t *testing.T, scheme string, client *http.Client, hdr map[string]string, args ...string) *testkit.Exporter {
+	t.Helper()
+	return testkit.StartExporter(t, exporterBin, scheme, client, hdr, args...)
+}
+
 func get(t *testing.T, url string, hdr map[string]string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	code, body, err := tryGet(url, hdr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code, body
+}
+
+// tryGet is get for goroutines other than the test's, which must not call
+// t.Fatal.
+func tryGet(url string, hdr map[string]string) (int, string, error) {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		return 0, "", err
+	}
 	for k, v := range hdr {
 		req.Header.Set(k, v)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		return 0, "", err
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), err
 }
 
 func TestDemoServesMetricsThatPromtoolAccepts(t *testing.T) {
-	base, _, _ := startExporter(t, "--demo")
+	base := startExporter(t, "--demo").Base
 	code, body := get(t, base+"/metrics", nil)
 	if code != 200 {
 		t.Fatalf("/metrics: %d", code)
@@ -270,8 +272,8 @@ func TestScrapeTimeoutHeaderHonoured(t *testing.T) {
 	defer sim.Close()
 	sim.Inject(voxsim.Fault{Hang: true, Times: -1})
 	credsFile := writeTemp(t, "credentials.json", string(creds.JSON()), 0o600)
-	base, _, _ := startExporter(t, "--voximplant.credentials-file="+credsFile, "--voximplant.api-url="+sim.URL(),
-		"--voximplant.application-id=1", "--voximplant.timeout=60s", "--web.timeout-offset=0.5s")
+	base := startExporter(t, "--voximplant.credentials-file="+credsFile, "--voximplant.api-url="+sim.URL(),
+		"--voximplant.application-id=1", "--voximplant.timeout=60s", "--web.timeout-offset=0.5s").Base
 
 	start := time.Now()
 	code, body := get(t, base+"/metrics", map[string]string{"X-Prometheus-Scrape-Timeout-Seconds": "1.5"})
@@ -288,24 +290,17 @@ func TestScrapeTimeoutHeaderHonoured(t *testing.T) {
 }
 
 func TestGracefulShutdown(t *testing.T) {
-	_, cmd, logs := startExporter(t, "--demo")
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	e := startExporter(t, "--demo")
+	if err := e.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	requireCleanExit(t, cmd, logs, 20*time.Second)
+	requireCleanExit(t, e, 20*time.Second)
 }
 
 // requireCleanExit waits for the signalled exporter to exit 0 within limit.
-func requireCleanExit(t *testing.T, cmd *exec.Cmd, logs fmt.Stringer, limit time.Duration) {
+func requireCleanExit(t *testing.T, e *testkit.Exporter, limit time.Duration) {
 	t.Helper()
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Errorf("exit after SIGTERM: %v\n%s", err, logs)
-		}
-	case <-time.After(limit):
-		t.Fatal("the exporter did not exit after SIGTERM")
+	if err := e.Wait(t, limit); err != nil {
+		t.Errorf("exit after SIGTERM: %v\n%s", err, e.Logs)
 	}
 }

@@ -35,8 +35,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
 	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
+	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
 )
 
 var (

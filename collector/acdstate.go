@@ -1,36 +1,76 @@
 package collector
 
 import (
+	"cmp"
 	"context"
-	"errors"
 	"log/slog"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
-	"time"
 
+	"github.com/alecthomas/kingpin/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
 )
 
-// ACDFetcher reads the demand side of the queues; *voxapi.Client is one.
-type ACDFetcher interface {
-	GetACDState(ctx context.Context, queueIDs []int64) (*voxapi.ACDState, error)
-	GetQueues(ctx context.Context, app voxapi.AppSelector) ([]voxapi.QueueInfo, error)
+func init() {
+	register(spec{
+		name: ACDStateCollector, flag: "acd-state", defaultOn: false,
+		help: "Queue demand (voximplant_acd_queue_waiting_calls and more) from GetACDState; needs the Developer role or higher",
+		define: func(*kingpin.Application) func(Settings) (Collector, error) {
+			return func(st Settings) (Collector, error) { return NewACDState(st), nil }
+		},
+	})
 }
 
-// queueNamesTTL is how long GetQueues' answer stands in for queues that no
-// operator of a watched application is bound to. Queue settings change
-// rarely; live state is read on every pass.
-const queueNamesTTL = 5 * time.Minute
+// ACDStateCollector is the name of the queue-demand collector.
+const ACDStateCollector = "acd_state"
 
-// ACDSnapshot is one read of GetACDState, tied to the watched applications.
-// With Err set it holds no queues, and the queue series are omitted; the
-// operator series do not depend on it, nor it on them.
+// NewACDState returns the acd_state collector: every watched queue's live
+// state from GetACDState, filed under the application the queue belongs
+// to.
+func NewACDState(st Settings) Collector {
+	return &acdStateCollector{log: st.Logger}
+}
+
+type acdStateCollector struct{ log *slog.Logger }
+
+func (*acdStateCollector) Name() string { return ACDStateCollector }
+
+// UpDesc keeps voximplant_acd_state_up, deprecated in favour of
+// voximplant_scrape_collector_success{collector="acd_state"}, for one
+// release.
+func (*acdStateCollector) UpDesc() *prometheus.Desc { return acdStateUpDesc }
+
+func (c *acdStateCollector) Update(ctx context.Context, p *Pass) (Result, error) {
+	var (
+		state *voxapi.ACDState
+		err   error
+		names map[string][]voxapi.QueueInfo
+	)
+	var wg sync.WaitGroup
+	wg.Go(func() { state, err = p.API().GetACDState(ctx, nil) })
+	wg.Go(func() { names, _ = p.Queues() }) // a failure is logged there; bindings stand in
+	wg.Wait()
+	if err != nil {
+		if voxapi.ErrorCode(err) == voxapi.CodeForbidden {
+			c.log.Error("GetACDState refused (code 104): the service account needs the Developer, Admin or Owner role for --collector.acd-state", "err", err)
+		}
+		return nil, err
+	}
+	// The users tie queues to applications where GetQueues did not
+	// answer; without them (their own failure is their collector's), the
+	// queues GetQueues listed still are.
+	apps, _ := p.Users()
+	return buildACDSnapshot(p.Apps(), state, names, apps), nil
+}
+
+// ACDSnapshot is one read of GetACDState, tied to the watched
+// applications.
 type ACDSnapshot struct {
 	Queues []ACDQueue
-	Err    error
 }
 
 // ACDQueue is one queue's live state under one watched application.
@@ -58,76 +98,39 @@ var (
 		"Operators of the ACD queue in after-call work, as GetACDState counts them.", "application", "queue_id", "queue")
 )
 
-// queueNames caches GetQueues per application.
-type queueNames struct {
-	mu      sync.Mutex
-	fetched time.Time
-	byApp   map[string][]voxapi.QueueInfo
-	// failed is when GetQueues last failed; it is not asked again for
-	// queueNamesRetry, so that an API without it (or a role without it)
-	// costs a request and a warning per minute, not per scrape.
-	failed time.Time
-}
-
-// queueNamesRetry is how long a failed GetQueues waits before the next try.
-const queueNamesRetry = time.Minute
-
-// acdPass reads GetACDState for every queue, and GetQueues when its cache
-// is stale, concurrently with the GetUsers paging.
-type acdPass struct {
-	state     *voxapi.ACDState
-	stateErr  error
-	names     map[string][]voxapi.QueueInfo // nil when not refreshed in this pass
-	namesErr  error
-	refreshed bool
-}
-
-func (s *Source) runACD(ctx context.Context) *acdPass {
-	p := &acdPass{}
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		p.state, p.stateErr = s.acd.GetACDState(ctx, nil)
-	})
-	s.queueNames.mu.Lock()
-	now := s.now()
-	stale := (s.queueNames.byApp == nil || now.Sub(s.queueNames.fetched) >= queueNamesTTL) &&
-		(s.queueNames.failed.IsZero() || now.Sub(s.queueNames.failed) >= queueNamesRetry)
-	s.queueNames.mu.Unlock()
-	if stale {
-		p.refreshed = true
-		p.names = map[string][]voxapi.QueueInfo{}
-		var mu sync.Mutex
-		for _, app := range s.opts.Apps {
-			wg.Go(func() {
-				qs, err := s.acd.GetQueues(ctx, app)
-				mu.Lock()
-				defer mu.Unlock()
-				if err != nil {
-					p.namesErr = errors.Join(p.namesErr, err)
-					return
-				}
-				p.names[app.String()] = qs
-			})
+// buildACDSnapshot ties each queue of GetACDState to the watched
+// applications (watchedQueues); queues of applications not watched are
+// left out.
+func buildACDSnapshot(watched []voxapi.AppSelector, acd *voxapi.ACDState, names map[string][]voxapi.QueueInfo, apps []AppUsers) *ACDSnapshot {
+	state := map[int64]*voxapi.ACDQueueState{}
+	for i := range acd.Queues {
+		q := &acd.Queues[i]
+		state[q.ACDQueueID] = q
+	}
+	snap := &ACDSnapshot{}
+	for _, q := range watchedQueues(watched, names, apps) {
+		if st, ok := state[q.ID]; ok {
+			snap.Queues = append(snap.Queues, ACDQueue{App: q.App, ID: q.ID, Name: q.Name, State: st})
 		}
 	}
-	wg.Wait()
-	return p
+	return snap
 }
 
-// buildACDSnapshot ties each queue of GetACDState to the watched
-// applications. Where GetQueues answered for an application, its queues are
-// the application's (a queue belongs to one application, even when an
-// operator of another is bound to it); elsewhere, the queues its operators
-// are bound to (GetUsers' acd_queues) stand in. Names come from acd_queues
-// first, then from GetQueues for queues no operator is bound to. Queues of
-// applications not watched are left out.
-func (s *Source) buildACDSnapshot(p *acdPass, apps []AppUsers) *ACDSnapshot {
-	if p.stateErr != nil {
-		logACDFailure(s.log, p.stateErr)
-		return &ACDSnapshot{Err: p.stateErr}
-	}
-	names := s.cachedQueueNames(p)
+// queueRef is one ACD queue under the watched application it belongs to.
+type queueRef struct {
+	App  string
+	ID   int64
+	Name string
+	Info *voxapi.QueueInfo // its GetQueues settings; nil when GetQueues did not answer for the application
+}
 
+// watchedQueues lists the ACD queues of the watched applications, sorted
+// by application and id. Where GetQueues answered for an application, its
+// queues are the application's (a queue belongs to one application, even
+// when an operator of another is bound to it); elsewhere, the queues its
+// operators are bound to (GetUsers' acd_queues) stand in. Names come from
+// acd_queues first, then from GetQueues for queues no operator is bound to.
+func watchedQueues(watched []voxapi.AppSelector, names map[string][]voxapi.QueueInfo, apps []AppUsers) []queueRef {
 	type key struct {
 		app string
 		id  int64
@@ -144,92 +147,44 @@ func (s *Source) buildACDSnapshot(p *acdPass, apps []AppUsers) *ACDSnapshot {
 			}
 		}
 	}
-	bound := map[key]string{}
-	var order []key
-	add := func(k key, name string) {
-		if _, ok := bound[k]; !ok {
-			bound[k] = name
-			order = append(order, k)
-		}
-	}
-	for _, app := range s.opts.Apps {
+	seen := map[key]bool{}
+	var out []queueRef
+	for _, app := range watched {
 		qs, known := names[app.String()]
 		if known {
-			for _, q := range qs {
+			for i := range qs {
+				q := &qs[i]
+				k := key{app.String(), q.ACDQueueID}
+				if seen[k] {
+					continue
+				}
+				seen[k] = true
 				name := q.ACDQueueName
 				if n, ok := boundName[q.ACDQueueID]; ok {
 					name = n
 				}
-				add(key{app.String(), q.ACDQueueID}, name)
+				out = append(out, queueRef{App: k.app, ID: k.id, Name: name, Info: q})
 			}
 			continue
 		}
 		for k := range boundTo {
-			if k.app == app.String() {
-				add(k, boundName[k.id])
+			if k.app == app.String() && !seen[k] {
+				seen[k] = true
+				out = append(out, queueRef{App: k.app, ID: k.id, Name: boundName[k.id]})
 			}
 		}
 	}
-
-	state := map[int64]*voxapi.ACDQueueState{}
-	for i := range p.state.Queues {
-		q := &p.state.Queues[i]
-		state[q.ACDQueueID] = q
-	}
-	snap := &ACDSnapshot{}
-	for _, k := range order {
-		if st, ok := state[k.id]; ok {
-			snap.Queues = append(snap.Queues, ACDQueue{App: k.app, ID: k.id, Name: bound[k], State: st})
+	slices.SortFunc(out, func(a, b queueRef) int {
+		if c := strings.Compare(a.App, b.App); c != 0 {
+			return c
 		}
-	}
-	slices.SortFunc(snap.Queues, func(a, b ACDQueue) int {
-		if a.App != b.App {
-			if a.App < b.App {
-				return -1
-			}
-			return 1
-		}
-		return int(a.ID - b.ID)
+		return cmp.Compare(a.ID, b.ID)
 	})
-	return snap
+	return out
 }
 
-// cachedQueueNames stores a fresh GetQueues answer or returns the cached
-// one. A failed refresh keeps the old answer and is retried next pass.
-func (s *Source) cachedQueueNames(p *acdPass) map[string][]voxapi.QueueInfo {
-	s.queueNames.mu.Lock()
-	defer s.queueNames.mu.Unlock()
-	if p.refreshed {
-		if p.namesErr == nil {
-			s.queueNames.byApp, s.queueNames.fetched = p.names, s.now()
-			s.queueNames.failed = time.Time{}
-		} else {
-			s.queueNames.failed = s.now()
-			s.log.Warn("GetQueues failed: queue demand is filed under the applications whose operators are bound to each queue, and queues nobody is bound to are left out; retrying in a minute",
-				"err", p.namesErr)
-			if s.queueNames.byApp == nil {
-				return p.names
-			}
-		}
-	}
-	return s.queueNames.byApp
-}
-
-// logACDFailure says which role GetACDState needs when the API refused it.
-func logACDFailure(log *slog.Logger, err error) {
-	if voxapi.ErrorCode(err) == voxapi.CodeForbidden {
-		log.Error("GetACDState refused (code 104): the service account needs the Developer, Admin or Owner role for --collector.acd-state; serving voximplant_acd_state_up 0", "err", err)
-		return
-	}
-	log.Error("reading GetACDState failed; serving voximplant_acd_state_up 0", "err", err)
-}
-
-func collectACD(ch chan<- prometheus.Metric, snap *ACDSnapshot) {
-	if snap.Err != nil {
-		ch <- prometheus.MustNewConstMetric(acdStateUpDesc, prometheus.GaugeValue, 0)
-		return
-	}
-	ch <- prometheus.MustNewConstMetric(acdStateUpDesc, prometheus.GaugeValue, 1)
+// Collect sends the queue demand series.
+func (snap *ACDSnapshot) Collect(ch chan<- prometheus.Metric) {
 	for _, q := range snap.Queues {
 		id := strconv.FormatInt(q.ID, 10)
 		g := func(d *prometheus.Desc, v float64) {
@@ -243,3 +198,5 @@ func collectACD(ch chan<- prometheus.Metric, snap *ACDSnapshot) {
 		g(queueAfterServiceDesc, float64(q.State.AfterService()))
 	}
 }
+
+func (*acdStateCollector) Methods() []string { return []string{"GetACDState", "GetQueues"} }

@@ -1,18 +1,13 @@
 package collector
 
 import (
-	"bytes"
-	"context"
-	"log/slog"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus/testutil"
-
-	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
 	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
+	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
 )
 
 var acdMetrics = []string{
@@ -69,32 +64,28 @@ func acdAccount() voxsim.Account {
 	}
 }
 
-func newACDHarness(t *testing.T, simCfg func(*voxsim.Config)) (*harness, *bytes.Buffer) {
+func newACDHarness(t *testing.T, simCfg func(*voxsim.Config)) *harness {
 	t.Helper()
 	freezeACDNow()
-	h := newHarness(t, acdAccount(), func(c *voxsim.Config) {
+	return newHarness(t, acdAccount(), func(c *voxsim.Config) {
 		c.Now = func() time.Time { return acdNow }
 		if simCfg != nil {
 			simCfg(c)
 		}
 	}, voxapi.AppSelector{ID: 1})
-	var logs bytes.Buffer
-	h.src = NewSource(h.client, SourceOptions{
-		Apps: []voxapi.AppSelector{{ID: 1}}, PageSize: 2, PageConcurrency: 2, ACDState: true,
-		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-	})
-	return h, &logs
 }
 
+var acdGolden = append([]string{"voximplant_scrape_collector_success"}, acdMetrics...)
+
 func TestACDStateGolden(t *testing.T) {
-	h, _ := newACDHarness(t, nil)
-	exp := NewExporter(h.src, Options{Users: false})
-	compareGoldenFamilies(t, exp.Collector(context.Background()), "golden_acd_state.prom", acdMetrics)
-	if n := h.sim.Stats().ByMethod["GetACDState"]; n != 1 && !*update {
-		t.Errorf("%d GetACDState requests for one scrape, want 1", n)
+	h := newACDHarness(t, nil)
+	exp := h.exporter(t, expOpts{acd: true})
+	compareGolden(t, exp, "golden_acd_state.prom", acdGolden)
+	// compareGolden scrapes twice: GetQueues is cached, so the second
+	// scrape asks only for the live state.
+	if n := h.sim.Stats().ByMethod["GetACDState"]; n != 2 && !*update {
+		t.Errorf("%d GetACDState requests for two scrapes, want 2", n)
 	}
-	// GetQueues is cached: a second scrape asks only for the live state.
-	compareGoldenFamilies(t, exp.Collector(context.Background()), "golden_acd_state.prom", acdMetrics)
 	if n := h.sim.Stats().ByMethod["GetQueues"]; n != 1 && !*update {
 		t.Errorf("%d GetQueues requests for two scrapes, want 1 (cached)", n)
 	}
@@ -103,16 +94,15 @@ func TestACDStateGolden(t *testing.T) {
 // GetACDState and GetUsers agree: the READY and AFTER_SERVICE operators
 // GetACDState counts per queue are those GetUsers shows bound to it.
 func TestACDStateAgreesWithGetUsers(t *testing.T) {
-	h, _ := newACDHarness(t, nil)
-	exp := NewExporter(h.src, Options{Users: false})
-	c := exp.Collector(context.Background())
+	h := newACDHarness(t, nil)
+	fams := scrape(t, h.exporter(t, expOpts{acd: true}))
 	for _, q := range []struct{ id, name string }{{"10", "Sales"}, {"11", `VIP "gold"`}} {
 		for _, st := range []struct {
 			status string
 			metric string
 		}{{"READY", "voximplant_acd_queue_ready_operators"}, {"AFTER_SERVICE", "voximplant_acd_queue_after_service_operators"}} {
-			fromUsers := gaugeValue(t, c, "voximplant_acd_queue_operators", map[string]string{"application": "1", "queue_id": q.id, "acd_status": st.status})
-			fromState := gaugeValue(t, c, st.metric, map[string]string{"application": "1", "queue_id": q.id})
+			fromUsers := fams.MustValue(t, "voximplant_acd_queue_operators", "application", "1", "queue_id", q.id, "acd_status", st.status)
+			fromState := fams.MustValue(t, st.metric, "application", "1", "queue_id", q.id)
 			if fromUsers != fromState {
 				t.Errorf("queue %s %s: GetUsers says %v, GetACDState %v", q.id, st.status, fromUsers, fromState)
 			}
@@ -121,42 +111,43 @@ func TestACDStateAgreesWithGetUsers(t *testing.T) {
 }
 
 func TestACDStateRoleMissing(t *testing.T) {
-	h, logs := newACDHarness(t, func(c *voxsim.Config) { c.ForbiddenMethods = []string{"GetACDState"} })
-	exp := NewExporter(h.src, Options{Users: true})
-	c := exp.Collector(context.Background())
-	if up := gaugeValue(t, c, "voximplant_acd_state_up", nil); up != 0 {
+	h := newACDHarness(t, func(c *voxsim.Config) { c.ForbiddenMethods = []string{"GetACDState"} })
+	fams := scrape(t, h.exporter(t, expOpts{acd: true, perUser: true}))
+	if up := fams.MustValue(t, "voximplant_acd_state_up"); up != 0 {
 		t.Errorf("voximplant_acd_state_up = %v with GetACDState forbidden", up)
 	}
-	if up := gaugeValue(t, c, "voximplant_up", nil); up != 1 {
+	if ok := fams.CollectorSuccess(ACDStateCollector); ok != 0 {
+		t.Errorf("collector success = %v with GetACDState forbidden", ok)
+	}
+	if up := fams.Up(); up != 1 {
 		t.Errorf("voximplant_up = %v: a GetACDState failure must not touch it", up)
 	}
-	if n := testutil.CollectAndCount(c, "voximplant_acd_operators", "voximplant_user_info"); n == 0 {
+	if n := count(fams, "voximplant_acd_operators", "voximplant_user_info"); n == 0 {
 		t.Error("operator series missing because GetACDState failed")
 	}
-	if n := testutil.CollectAndCount(c, "voximplant_acd_queue_waiting_calls"); n != 0 {
+	if n := count(fams, "voximplant_acd_queue_waiting_calls"); n != 0 {
 		t.Errorf("%d queue demand series on a failed GetACDState", n)
 	}
-	if !strings.Contains(logs.String(), "code 104") || !strings.Contains(logs.String(), "Developer") {
-		t.Errorf("no log line naming 104 and the role needed:\n%s", logs.String())
+	if logs := h.logs.String(); !strings.Contains(logs, "code 104") || !strings.Contains(logs, "Developer") {
+		t.Errorf("no log line naming 104 and the role needed:\n%s", logs)
 	}
 }
 
 func TestACDStateSurvivesGetUsersFailure(t *testing.T) {
-	h, _ := newACDHarness(t, nil)
+	h := newACDHarness(t, nil)
 	h.sim.Inject(voxsim.Fault{Method: "GetUsers", Code: voxapi.CodeForbidden, Msg: "Forbidden", Times: -1})
-	exp := NewExporter(h.src, Options{Users: true})
-	c := exp.Collector(context.Background())
-	if up := gaugeValue(t, c, "voximplant_up", nil); up != 0 {
+	fams := scrape(t, h.exporter(t, expOpts{acd: true, perUser: true}))
+	if up := fams.Up(); up != 0 {
 		t.Errorf("voximplant_up = %v with GetUsers failing", up)
 	}
-	if up := gaugeValue(t, c, "voximplant_acd_state_up", nil); up != 1 {
+	if up := fams.MustValue(t, "voximplant_acd_state_up"); up != 1 {
 		t.Errorf("voximplant_acd_state_up = %v: a GetUsers failure must not touch it", up)
 	}
 	// Names now come from GetQueues alone, for every queue of application 1.
-	if w := gaugeValue(t, c, "voximplant_acd_queue_waiting_calls", map[string]string{"application": "1", "queue_id": "10", "queue": "Sales"}); w != 2 {
+	if w := fams.MustValue(t, "voximplant_acd_queue_waiting_calls", "application", "1", "queue_id", "10", "queue", "Sales"); w != 2 {
 		t.Errorf("waiting calls in Sales = %v, want 2", w)
 	}
-	if n := testutil.CollectAndCount(c, "voximplant_acd_operators"); n != 0 {
+	if n := count(fams, "voximplant_acd_operators"); n != 0 {
 		t.Errorf("%d operator series on a failed GetUsers", n)
 	}
 }
@@ -171,13 +162,13 @@ func TestACDStateQueueUnderItsOwnApplication(t *testing.T) {
 			acct.Users[i].Queues = append(acct.Users[i].Queues, voxsim.Queue{ID: 10, Name: "Sales"})
 		}
 	}
-	h := newHarness(t, acct, func(c *voxsim.Config) { c.Now = func() time.Time { return acdNow } }, voxapi.AppSelector{ID: 1})
-	src := NewSource(h.client, SourceOptions{Apps: []voxapi.AppSelector{{ID: 1}, {ID: 3}}, ACDState: true})
-	c := NewExporter(src, Options{}).Collector(context.Background())
-	if w := gaugeValue(t, c, "voximplant_acd_queue_waiting_calls", map[string]string{"application": "3", "queue_id": "20"}); w != 1 {
+	h := newHarness(t, acct, func(c *voxsim.Config) { c.Now = func() time.Time { return acdNow } },
+		voxapi.AppSelector{ID: 1}, voxapi.AppSelector{ID: 3})
+	fams := scrape(t, h.exporter(t, expOpts{acd: true}))
+	if w := fams.MustValue(t, "voximplant_acd_queue_waiting_calls", "application", "3", "queue_id", "20"); w != 1 {
 		t.Errorf("application 3's own queue: %v waiting, want 1", w)
 	}
-	if n := testutil.CollectAndCount(c, "voximplant_acd_queue_waiting_calls"); n != 4 {
+	if n := count(fams, "voximplant_acd_queue_waiting_calls"); n != 4 {
 		t.Errorf("%d queue series, want 4 (Sales, VIP, Callback under 1; Other app under 3)", n)
 	}
 }
@@ -186,30 +177,29 @@ func TestACDStateQueueUnderItsOwnApplication(t *testing.T) {
 // not one a scrape, and the queue demand is still served from the queues
 // operators are bound to.
 func TestACDStateWithoutGetQueues(t *testing.T) {
-	h, logs := newACDHarness(t, func(c *voxsim.Config) { c.ForbiddenMethods = []string{"GetQueues"} })
+	h := newACDHarness(t, func(c *voxsim.Config) { c.ForbiddenMethods = []string{"GetQueues"} })
 	now := time.Now()
 	var mu sync.Mutex
-	h.src.now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	exp := NewExporter(h.src, Options{})
+	exp := h.exporter(t, expOpts{acd: true, now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }})
 	for range 3 {
-		c := exp.Collector(context.Background())
-		if up := gaugeValue(t, c, "voximplant_acd_state_up", nil); up != 1 {
+		fams := scrape(t, exp)
+		if up := fams.MustValue(t, "voximplant_acd_state_up"); up != 1 {
 			t.Fatalf("voximplant_acd_state_up = %v without GetQueues", up)
 		}
-		if w := gaugeValue(t, c, "voximplant_acd_queue_waiting_calls", map[string]string{"application": "1", "queue_id": "10", "queue": "Sales"}); w != 2 {
+		if w := fams.MustValue(t, "voximplant_acd_queue_waiting_calls", "application", "1", "queue_id", "10", "queue", "Sales"); w != 2 {
 			t.Errorf("waiting calls in Sales = %v, want 2", w)
 		}
 	}
 	if n := h.sim.Stats().ByMethod["GetQueues"]; n != 1 {
 		t.Errorf("%d GetQueues requests in three scrapes within a minute, want 1", n)
 	}
-	if !strings.Contains(logs.String(), "GetQueues failed") {
-		t.Errorf("no warning about GetQueues:\n%s", logs.String())
+	if !strings.Contains(h.logs.String(), "GetQueues failed") {
+		t.Errorf("no warning about GetQueues:\n%s", h.logs.String())
 	}
 	mu.Lock()
-	now = now.Add(queueNamesRetry)
+	now = now.Add(queueDirectoryRetry)
 	mu.Unlock()
-	gaugeValue(t, exp.Collector(context.Background()), "voximplant_acd_state_up", nil)
+	scrape(t, exp)
 	if n := h.sim.Stats().ByMethod["GetQueues"]; n != 2 {
 		t.Errorf("%d GetQueues requests after the retry interval, want 2", n)
 	}

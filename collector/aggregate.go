@@ -3,7 +3,10 @@ package collector
 import (
 	"cmp"
 	"slices"
+	"strconv"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
 )
@@ -91,4 +94,34 @@ func sortedGroups(m map[int64]*group) []*group {
 	}
 	slices.SortFunc(out, func(a, b *group) int { return cmp.Compare(a.id, b.id) })
 	return out
+}
+
+func collectAggregate(ch chan<- prometheus.Metric, a *appAggregate) {
+	for st, n := range a.counts {
+		ch <- prometheus.MustNewConstMetric(operatorsDesc, prometheus.GaugeValue, float64(n), a.app, st)
+	}
+	for _, g := range a.skills {
+		id := strconv.FormatInt(g.id, 10)
+		for st, n := range g.counts {
+			ch <- prometheus.MustNewConstMetric(skillOperatorsDesc, prometheus.GaugeValue, float64(n), a.app, id, g.name, st)
+		}
+	}
+	for _, g := range a.queues {
+		id := strconv.FormatInt(g.id, 10)
+		for st, n := range g.counts {
+			ch <- prometheus.MustNewConstMetric(queueOperatorsDesc, prometheus.GaugeValue, float64(n), a.app, id, g.name, st)
+		}
+	}
+	for st, t := range a.oldest {
+		ch <- prometheus.MustNewConstMetric(oldestChangeDesc, prometheus.GaugeValue, unixSeconds(t), a.app, st)
+	}
+}
+
+func isDocumented(status string) bool {
+	for _, s := range voxapi.Statuses {
+		if s == status {
+			return true
+		}
+	}
+	return false
 }

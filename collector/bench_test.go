@@ -13,11 +13,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/common/expfmt"
 
-	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
 	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
+	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
 )
 
 // replay answers GetUsers from answers recorded off voxsim, by offset, so
@@ -113,60 +112,35 @@ func recordAccount(b *testing.B, n int) *benchAccount {
 }
 
 // BenchmarkScrape is the exporter's CPU and memory per scrape, from API
-// answers to exposition text: a steady-state pass (hinted paging, token
+// answers to exposition text: a steady-state pass (planned paging, token
 // cached) of the client, pager and decoder over recorded voxsim answers,
-// aggregation, and the text exposition as /metrics writes it (the
-// aggregates through a registry, per-user families streamed). "registry"
-// is the former path for comparison: every family as const metrics
-// through a registry and expfmt.
+// aggregation, and the text exposition exactly as /metrics writes it
+// (Exporter.WriteTo: the aggregates through a registry, per-user families
+// streamed).
 func BenchmarkScrape(b *testing.B) {
 	for _, n := range []int{100, 1000, 10000} {
 		a := recordAccount(b, n)
 		for _, mode := range []struct {
-			name     string
-			users    bool
-			registry bool
+			name  string
+			users bool
 		}{
-			{"users=off", false, false},
-			{"users=on", true, false},
-			{"users=on/registry", true, true},
+			{"users=off", false},
+			{"users=on", true},
 		} {
 			b.Run(fmt.Sprintf("accounts=%d/%s", n, mode.name), func(b *testing.B) {
 				client, err := voxapi.NewClient(voxapi.Options{BaseURL: "http://replay.invalid/", Credentials: a.creds,
-					HTTPClient: &http.Client{Transport: &replay{pages: a.pages}}})
+					HTTPClient: &http.Client{Transport: &replay{pages: a.pages}}, MaxConcurrentRequests: 10})
 				if err != nil {
 					b.Fatal(err)
 				}
-				src := NewSource(client, SourceOptions{Apps: []voxapi.AppSelector{a.app}, PageSize: 100, PageConcurrency: 10})
-				exp := NewExporter(src, Options{Users: mode.users})
+				exp, err := New(Config{API: client, Apps: []voxapi.AppSelector{a.app}, PageSize: 100,
+					Collectors: []Collector{NewUsers(Settings{PerUser: mode.users})}})
+				if err != nil {
+					b.Fatal(err)
+				}
 				var out countingWriter
 				scrape := func() {
-					if mode.registry {
-						reg := prometheus.NewRegistry()
-						reg.MustRegister(exp.Collector(context.Background()))
-						mfs, err := reg.Gather()
-						if err != nil {
-							b.Fatal(err)
-						}
-						enc := expfmt.NewEncoder(&out, expfmt.FmtText)
-						for _, mf := range mfs {
-							if err := enc.Encode(mf); err != nil {
-								b.Fatal(err)
-							}
-						}
-						return
-					}
-					sc := exp.NewScrape(context.Background())
-					if snap := sc.Snapshot(); snap.Err != nil {
-						b.Fatal(snap.Err)
-					}
-					reg := prometheus.NewRegistry()
-					reg.MustRegister(sc.Collector())
-					mfs, err := reg.Gather()
-					if err != nil {
-						b.Fatal(err)
-					}
-					if err := sc.WriteExposition(&out, expfmt.FmtText, mfs); err != nil {
+					if err := exp.WriteTo(context.Background(), &out, expfmt.FmtText); err != nil {
 						b.Fatal(err)
 					}
 				}

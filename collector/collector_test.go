@@ -2,37 +2,14 @@ package collector
 
 import (
 	"context"
-	"flag"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/testutil"
-
-	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
 	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
+	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden exposition files in testdata/")
-
-// contentMetrics are the families compared against golden files; the
-// duration and snapshot time differ on every run.
-var contentMetrics = []string{
-	"voximplant_up",
-	"voximplant_acd_operators",
-	"voximplant_acd_skill_operators",
-	"voximplant_acd_queue_operators",
-	"voximplant_acd_oldest_status_change_timestamp_seconds",
-	"voximplant_user_info",
-	"voximplant_user_acd_status",
-	"voximplant_user_acd_status_change_timestamp_seconds",
-	"voximplant_user_live_balance",
-	"voximplant_user_fixed_balance",
-	"voximplant_user_active",
-	"voximplant_user_acd_queue_info",
-	"voximplant_user_skill_info",
-}
 
 func at(s string) time.Time {
 	t, err := time.Parse("2006-01-02 15:04:05", s)
@@ -84,55 +61,16 @@ func goldenAccount() voxsim.Account {
 	}
 }
 
-type harness struct {
-	sim    *voxsim.Server
-	client *voxapi.Client
-	src    *Source
-}
-
-func newHarness(t *testing.T, acct voxsim.Account, simCfg func(*voxsim.Config), apps ...voxapi.AppSelector) *harness {
-	t.Helper()
-	creds := voxsim.NewTestCredentials(4242)
-	cfg := voxsim.Config{Credentials: creds, Account: acct}
-	if simCfg != nil {
-		simCfg(&cfg)
-	}
-	sim, err := voxsim.Start(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(sim.Close)
-	c, err := voxapi.ParseCredentials(creds.JSON(), "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	client, err := voxapi.NewClient(voxapi.Options{BaseURL: sim.URL(), Credentials: c, BackoffBase: time.Millisecond, BackoffMax: 2 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(apps) == 0 {
-		apps = []voxapi.AppSelector{{ID: 1}, {Name: "sales"}}
-	}
-	src := NewSource(client, SourceOptions{Apps: apps, PageSize: 2, PageConcurrency: 2})
-	return &harness{sim: sim, client: client, src: src}
-}
-
-func compareGolden(t *testing.T, c prometheus.Collector, name string) {
-	t.Helper()
-	compareGoldenFamilies(t, c, name, contentMetrics)
-}
-
 func TestCollectGolden(t *testing.T) {
 	h := newHarness(t, goldenAccount(), func(c *voxsim.Config) { c.MaxCount = 3 })
-	exp := NewExporter(h.src, Options{Users: true})
-	compareGolden(t, exp.Collector(context.Background()), "golden_users.prom")
+	compareGolden(t, h.exporter(t, expOpts{perUser: true}), "golden_users.prom", contentMetrics)
 }
 
 func TestCollectGoldenWithoutUsers(t *testing.T) {
 	h := newHarness(t, goldenAccount(), nil)
-	exp := NewExporter(h.src, Options{Users: false})
-	compareGolden(t, exp.Collector(context.Background()), "golden_aggregates.prom")
-	if n := testutil.CollectAndCount(exp.Collector(context.Background()), "voximplant_user_info", "voximplant_user_acd_status"); n != 0 {
+	exp := h.exporter(t, expOpts{perUser: false})
+	compareGolden(t, exp, "golden_aggregates.prom", contentMetrics)
+	if n := count(scrape(t, exp), "voximplant_user_info", "voximplant_user_acd_status"); n != 0 {
 		t.Errorf("%d per-user series with --no-collector.users", n)
 	}
 }
@@ -141,36 +79,38 @@ func TestFailedPageGivesUpZeroAndNoSeries(t *testing.T) {
 	h := newHarness(t, goldenAccount(), nil)
 	h.sim.Inject(voxsim.Fault{Method: "GetUsers", Code: voxapi.CodeForbidden, Msg: "Forbidden", Times: -1,
 		Match: func(r *voxsim.Request) bool { return r.Offset >= 2 }})
-	exp := NewExporter(h.src, Options{Users: true})
-	compareGolden(t, exp.Collector(context.Background()), "golden_failed.prom")
-	if n := testutil.CollectAndCount(exp.Collector(context.Background())); n != 2 {
-		t.Errorf("%d series on a failed scrape, want 2 (up and scrape duration)", n)
+	exp := h.exporter(t, expOpts{perUser: true})
+	compareGolden(t, exp, "golden_failed.prom", contentMetrics)
+	// up, the pass's duration, and the users collector's success and
+	// duration: nothing else.
+	if fams := scrape(t, exp); count(fams) != 4 {
+		t.Errorf("%d series on a failed scrape, want 4:\n%s", count(fams), fams.Text())
 	}
 	// Recovery: the next scrape after the fault is whole again.
 	h.sim.ClearFaults()
-	compareGolden(t, NewExporter(h.src, Options{Users: false}).Collector(context.Background()), "golden_aggregates.prom")
+	compareGolden(t, h.exporter(t, expOpts{}), "golden_aggregates.prom", contentMetrics)
 }
 
+// TestConcurrentScrapesShareOnePass: five scrapes that arrive while a pass
+// runs all join it. The join hook holds the first scrape's pass open (its
+// requests wait on a gate in front of voxsim) until the other four have
+// joined, so the test cannot pass by the scrapes happening to overlap.
 func TestConcurrentScrapesShareOnePass(t *testing.T) {
-	h := newHarness(t, goldenAccount(), func(c *voxsim.Config) { c.Latency = 100 * time.Millisecond }, voxapi.AppSelector{ID: 1})
-	exp := NewExporter(h.src, Options{Users: true})
+	h := newHarness(t, goldenAccount(), nil, voxapi.AppSelector{ID: 1})
+	exp := h.exporter(t, expOpts{perUser: true})
+	const scrapers = 5
+	var joined atomic.Int32
+	allJoined := make(chan struct{})
+	exp.SetJoinHook(func(bool) {
+		if joined.Add(1) == scrapers {
+			close(allJoined)
+		}
+	})
+	h.sim.SetGate(allJoined)
 	var wg sync.WaitGroup
-	ups := make([]float64, 5)
+	ups := make([]float64, scrapers)
 	for i := range ups {
-		wg.Go(func() {
-			reg := prometheus.NewRegistry()
-			reg.MustRegister(exp.Collector(context.Background()))
-			mfs, err := reg.Gather()
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			for _, mf := range mfs {
-				if mf.GetName() == "voximplant_up" {
-					ups[i] = mf.GetMetric()[0].GetGauge().GetValue()
-				}
-			}
-		})
+		wg.Go(func() { ups[i] = scrapeUp(t, exp, context.Background()) })
 	}
 	wg.Wait()
 	for i, up := range ups {
@@ -180,44 +120,41 @@ func TestConcurrentScrapesShareOnePass(t *testing.T) {
 	}
 	// Application 1 has 4 users at page size 2: one pass is 2 pages.
 	if got := h.sim.Stats().ByMethod["GetUsers"]; got != 2 {
-		t.Errorf("5 simultaneous scrapes made %d GetUsers requests, want 2 (one shared pass)", got)
+		t.Errorf("%d simultaneous scrapes made %d GetUsers requests, want 2 (one shared pass)", scrapers, got)
 	}
 }
 
+// TestScraperDeadlineDoesNotCancelSharedPass: the scrape that started a
+// pass gives up; the one that joined it (the hook says when) still gets
+// the pass's whole answer. voxsim holds every request at a gate until the
+// impatient scrape has given up, so the order is fixed, not timed.
 func TestScraperDeadlineDoesNotCancelSharedPass(t *testing.T) {
-	h := newHarness(t, goldenAccount(), func(c *voxsim.Config) { c.Latency = 300 * time.Millisecond }, voxapi.AppSelector{ID: 1})
-	h.src.opts.PassTimeout = 10 * time.Second
-	exp := NewExporter(h.src, Options{Users: false})
-
-	// The impatient scraper starts the pass and gives up after 100 ms.
-	impatient, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	var wg sync.WaitGroup
-	var patientUp float64
-	wg.Go(func() {
-		time.Sleep(20 * time.Millisecond) // join the pass the impatient one started
-		patientUp = testutil.ToFloat64(upOnly{exp.Collector(context.Background())})
+	h := newHarness(t, goldenAccount(), nil, voxapi.AppSelector{ID: 1})
+	exp := h.exporter(t, expOpts{passTimeout: 10 * time.Second})
+	gate := make(chan struct{})
+	h.sim.SetGate(gate)
+	started, joined := make(chan struct{}), make(chan struct{})
+	exp.SetJoinHook(func(first bool) {
+		if first {
+			close(started)
+		} else {
+			close(joined)
+		}
 	})
-	if up := testutil.ToFloat64(upOnly{exp.Collector(impatient)}); up != 0 {
+	impatient, cancel := context.WithCancel(context.Background())
+	impatientUp := make(chan float64, 1)
+	go func() { impatientUp <- scrapeUp(t, exp, impatient) }()
+	<-started
+	patientUp := make(chan float64, 1)
+	go func() { patientUp <- scrapeUp(t, exp, context.Background()) }()
+	<-joined
+	cancel()
+	if up := <-impatientUp; up != 0 {
 		t.Errorf("impatient scraper saw up %v, want 0", up)
 	}
-	wg.Wait()
-	if patientUp != 1 {
-		t.Errorf("patient scraper saw up %v: the other's deadline cancelled the shared pass", patientUp)
-	}
-}
-
-// upOnly filters a scrape collector to voximplant_up.
-type upOnly struct{ c prometheus.Collector }
-
-func (u upOnly) Describe(ch chan<- *prometheus.Desc) { ch <- upDesc }
-func (u upOnly) Collect(ch chan<- prometheus.Metric) {
-	all := make(chan prometheus.Metric)
-	go func() { u.c.Collect(all); close(all) }()
-	for m := range all {
-		if m.Desc() == upDesc {
-			ch <- m
-		}
+	close(gate)
+	if up := <-patientUp; up != 1 {
+		t.Errorf("patient scraper saw up %v: the other's deadline cancelled the shared pass", up)
 	}
 }
 
@@ -225,22 +162,20 @@ func TestCacheTTL(t *testing.T) {
 	h := newHarness(t, goldenAccount(), nil, voxapi.AppSelector{ID: 1})
 	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 	var mu sync.Mutex
-	h.src.opts.CacheTTL = 10 * time.Second
-	h.src.now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	exp := NewExporter(h.src, Options{Users: false})
-	scrape := func() float64 { return testutil.ToFloat64(upOnly{exp.Collector(context.Background())}) }
-	scrape()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	exp := h.exporter(t, expOpts{ttl: 10 * time.Second, now: clock})
+	scrape(t, exp)
 	mu.Lock()
 	now = now.Add(9 * time.Second)
 	mu.Unlock()
-	scrape()
+	scrape(t, exp)
 	if got := h.sim.Stats().Requests; got != 2 {
 		t.Errorf("%d requests for two scrapes within the TTL, want 2 (one pass)", got)
 	}
 	mu.Lock()
 	now = now.Add(2 * time.Second)
 	mu.Unlock()
-	scrape()
+	scrape(t, exp)
 	if got := h.sim.Stats().Requests; got != 4 {
 		t.Errorf("%d requests after the TTL, want 4 (a second pass)", got)
 	}

@@ -9,18 +9,12 @@ package collector
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log"
-	"log/slog"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -32,13 +26,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"go.uber.org/goleak"
 
-	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
+	"github.com/voximplant-exporter/voximplant_exporter/internal/testkit"
 	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
+	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
 )
 
 // faultNow anchors the generated account's timestamps.
@@ -50,49 +44,13 @@ func faultAccount() voxsim.Account {
 	return voxsim.Generate(voxsim.GenConfig{Users: 45, Apps: 2, Skills: 4, Queues: 3, Seed: 6, Now: faultNow})
 }
 
-// logBuffer collects slog records as JSON lines, safely for concurrent use.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// records parses every line logged so far.
-func (b *logBuffer) records(t *testing.T) []map[string]any {
-	t.Helper()
-	var out []map[string]any
-	for line := range strings.Lines(b.String()) {
-		var m map[string]any
-		if err := json.Unmarshal([]byte(line), &m); err != nil {
-			t.Fatalf("log line is not JSON: %q", line)
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
-func (b *logBuffer) logger() *slog.Logger {
-	return slog.New(slog.NewJSONHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
 // dialMode steers the client's dialer: the path to the API, not the API.
 type dialMode int32
 
 const (
 	dialNormal  dialMode = iota
 	dialRefused          // a loopback port nothing listens on
-	dialDNS              // a name under .invalid, which never resolves
+	dialDNS              // the API's name does not resolve (a resolver error, without the resolver)
 )
 
 // rig is one exporter (client, source, collector) in front of one voxsim.
@@ -102,9 +60,8 @@ type rig struct {
 	hs     *httptest.Server
 	client *voxapi.Client
 	tr     *http.Transport
-	src    *Source
 	exp    *Exporter
-	logs   *logBuffer
+	logs   *testkit.LockedBuffer
 	apps   []voxapi.AppSelector
 
 	dial      atomic.Int32 // dialMode
@@ -130,11 +87,14 @@ type rigConfig struct {
 	// noKeepAlive makes every request dial: for faults of the path to
 	// the API, which a pooled connection would step around.
 	noKeepAlive bool
+	// serialPages reads one page of an application at a time, each taken
+	// in before the next is asked for, so that request counts are exact.
+	serialPages bool
 }
 
 func newRig(t *testing.T, rc rigConfig) *rig {
 	t.Helper()
-	r := &rig{t: t, logs: &logBuffer{}}
+	r := &rig{t: t, logs: &testkit.LockedBuffer{}}
 	acct := faultAccount()
 	if rc.acct != nil {
 		acct = *rc.acct
@@ -171,7 +131,7 @@ func newRig(t *testing.T, rc rigConfig) *rig {
 	t.Cleanup(r.hs.Close)
 	t.Cleanup(r.sim.Close)
 
-	closed := closedPort(t)
+	closed := testkit.ClosedPort(t)
 	apiAddr := r.hs.Listener.Addr().String()
 	dialer := &net.Dialer{Timeout: 2 * time.Second}
 	r.tr = &http.Transport{
@@ -180,7 +140,8 @@ func newRig(t *testing.T, rc rigConfig) *rig {
 			case dialRefused:
 				return dialer.DialContext(ctx, network, closed)
 			case dialDNS:
-				return dialer.DialContext(ctx, network, "voximplant-api.invalid:443")
+				return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{
+					Err: "no such host", Name: "api.voximplant.com", IsNotFound: true}}
 			}
 			return dialer.DialContext(ctx, network, apiAddr)
 		},
@@ -203,9 +164,11 @@ func newRig(t *testing.T, rc rigConfig) *rig {
 		BaseURL:     scheme + "://" + apiAddr + "/platform_api/",
 		Credentials: c,
 		HTTPClient:  &http.Client{Transport: countingTransport{r.tr, &r.readBytes}},
-		Logger:      r.logs.logger().With("component", "voxapi"),
+		Logger:      r.logs.Logger().With("component", "voxapi"),
 		BackoffBase: time.Millisecond,
 		BackoffMax:  4 * time.Millisecond,
+
+		MaxConcurrentRequests: 3,
 	}
 	if rc.client != nil {
 		rc.client(&opts)
@@ -227,22 +190,17 @@ func newRig(t *testing.T, rc rigConfig) *rig {
 	if ps == 0 {
 		ps = 10
 	}
-	r.src = NewSource(r.client, SourceOptions{Apps: r.apps, PageSize: ps, PageConcurrency: 3,
-		Logger: r.logs.logger().With("component", "collector")})
-	r.exp = NewExporter(r.src, Options{Users: true})
-	return r
-}
-
-// closedPort returns a loopback address that refuses connections.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	st := Settings{Logger: r.logs.Logger().With("component", "collector"), PerUser: true}
+	pc := 0
+	if rc.serialPages {
+		pc = 1
+	}
+	r.exp, err = New(Config{API: r.client, Apps: r.apps, Collectors: []Collector{NewUsers(st)},
+		PageSize: ps, PageConcurrency: pc, Logger: st.Logger})
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
+	return r
 }
 
 // countingTransport counts the response body bytes the client reads.
@@ -278,33 +236,21 @@ type scrapeResult struct {
 	took     time.Duration
 }
 
-// scrape gathers the collector the way promhttp does, within timeout.
+// scrape is one scrape through the served exposition path, within
+// timeout.
 func (r *rig) scrape(timeout time.Duration) scrapeResult {
 	r.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	start := time.Now()
-	reg := prometheus.NewPedanticRegistry()
-	reg.MustRegister(r.exp.Collector(ctx))
-	mfs, err := reg.Gather()
+	var b bytes.Buffer
+	err := r.exp.WriteTo(ctx, &b, expfmt.FmtText)
 	took := time.Since(start)
 	if err != nil {
-		r.t.Fatalf("gather: %v", err)
+		r.t.Fatalf("exposition: %v", err)
 	}
-	res := scrapeResult{up: -1, families: map[string]*dto.MetricFamily{}, took: took}
-	var b bytes.Buffer
-	enc := expfmt.NewEncoder(&b, expfmt.NewFormat(expfmt.TypeTextPlain))
-	for _, mf := range mfs {
-		res.families[mf.GetName()] = mf
-		if err := enc.Encode(mf); err != nil {
-			r.t.Fatal(err)
-		}
-		if mf.GetName() == "voximplant_up" {
-			res.up = mf.GetMetric()[0].GetGauge().GetValue()
-		}
-	}
-	res.text = b.String()
-	return res
+	fams := testkit.ParseText(r.t, b.Bytes())
+	return scrapeResult{up: fams.Up(), families: fams, took: took, text: b.String()}
 }
 
 // dataFamilies are the families a failed scrape must not carry.
@@ -397,14 +343,7 @@ func compareWithAccount(acct voxsim.Account, apps []voxapi.AppSelector, res scra
 	return ""
 }
 
-func label(m *dto.Metric, name string) string {
-	for _, lp := range m.GetLabel() {
-		if lp.GetName() == name {
-			return lp.GetValue()
-		}
-	}
-	return ""
-}
+func label(m *dto.Metric, name string) string { return testkit.Label(m, name) }
 
 // getUsersRequests counts GetUsers requests voxsim has served.
 func (r *rig) getUsersRequests() int { return r.sim.Stats().ByMethod["GetUsers"] }
@@ -412,7 +351,7 @@ func (r *rig) getUsersRequests() int { return r.sim.Stats().ByMethod["GetUsers"]
 // failureLog returns the collector's error records.
 func (r *rig) failureLog() []map[string]any {
 	var out []map[string]any
-	for _, rec := range r.logs.records(r.t) {
+	for _, rec := range r.logs.Records(r.t) {
 		if rec["level"] == "ERROR" && rec["component"] == "collector" {
 			out = append(out, rec)
 		}
@@ -592,9 +531,7 @@ func TestFaultHTTPStatus(t *testing.T) {
 			r.sim.ClearFaults()
 			r.scrape(scrapeTimeout) // forget the hint: page 1 alone again
 			r.sim.ResetStats()
-			r.src.mu.Lock()
-			clear(r.src.hints)
-			r.src.mu.Unlock()
+			r.client.ForgetPagePlans()
 			r.sim.Inject(voxsim.Fault{Method: "GetUsers", HTTPStatus: tc.status, Times: -1})
 			r.requireDown(r.scrape(scrapeTimeout))
 			if n := r.getUsersRequests(); n != 1+voxapi.DefaultMaxRetries {
@@ -640,7 +577,7 @@ func TestFaultConnectionRefusedAndDNS(t *testing.T) {
 // not trust (a proxy intercepting TLS, a wrong endpoint). No request is
 // ever sent; once the right certificate is back, scrapes are whole.
 func TestFaultTLSHandshake(t *testing.T) {
-	bad := selfSigned(t)
+	bad := testkit.SelfSigned(t)
 	var untrusted atomic.Bool
 	r := newRig(t, rigConfig{tls: true, noKeepAlive: true, tlsCert: func() *tls.Certificate {
 		if untrusted.Load() {
@@ -661,32 +598,6 @@ func TestFaultTLSHandshake(t *testing.T) {
 	}
 	untrusted.Store(false)
 	r.requireCorrect(r.scrape(scrapeTimeout))
-}
-
-// selfSigned makes a certificate for 127.0.0.1 that nobody trusts.
-func selfSigned(t *testing.T) *tls.Certificate {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	serial, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
-	tmpl := &x509.Certificate{
-		SerialNumber:          serial,
-		Subject:               pkix.Name{CommonName: "voxsim test API"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }
 
 // TestFaultBadBodies: answers that are not the method's JSON, each once
@@ -801,22 +712,12 @@ func TestFaultLatencyPastDeadline(t *testing.T) {
 			if err := goleak.Find(base); err != nil {
 				t.Error(err)
 			}
-			waitFor(t, func() bool { return r.sim.Stats().InFlight == 0 }, "voxsim still serving the abandoned requests")
+			testkit.WaitFor(t, 5*time.Second, "voxsim still serving the abandoned requests", func() bool { return r.sim.Stats().InFlight == 0 })
 
 			r.sim.ClearFaults()
 			r.requireCorrect(r.scrape(scrapeTimeout))
 		})
 	}
-}
-
-func waitFor(t *testing.T, cond func() bool, msg string) {
-	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if cond() {
-			return
-		}
-	}
-	t.Error(msg)
 }
 
 // rewriteGetUsers answers a GetUsers request with voxsim's answer passed
@@ -855,14 +756,20 @@ func TestFaultPagingRaces(t *testing.T) {
 		mutate func(sim *voxsim.Server)
 		// rewrite edits the answer to request at instead.
 		rewrite func(m map[string]any)
+		// requests is how many GetUsers requests the scrape makes: the
+		// read that meets the race (the watched application has 30 users,
+		// 3 pages of 10; the pages after the one that shows the race are
+		// never asked for), and the read again from page 1 (3 pages, or 4
+		// when a user was added).
+		requests int
 	}{
-		{name: "user added before the offset", at: 2, mutate: func(sim *voxsim.Server) {
+		{name: "user added before the offset", at: 2, requests: 6, mutate: func(sim *voxsim.Server) {
 			sim.UpdateUsers(func(us []voxsim.User) []voxsim.User { return append([]voxsim.User{lowUser(1, app1, app2)}, us...) })
 		}},
-		{name: "user added at the end", at: 2, mutate: func(sim *voxsim.Server) {
+		{name: "user added at the end", at: 2, requests: 6, mutate: func(sim *voxsim.Server) {
 			sim.UpdateUsers(func(us []voxsim.User) []voxsim.User { return append(us, lowUser(1<<40, app1, app2)) })
 		}},
-		{name: "user removed before the offset", at: 2, mutate: func(sim *voxsim.Server) {
+		{name: "user removed before the offset", at: 2, requests: 5, mutate: func(sim *voxsim.Server) {
 			sim.UpdateUsers(func(us []voxsim.User) []voxsim.User {
 				for i, u := range us {
 					if slices.Contains(u.Apps, app1) {
@@ -872,19 +779,19 @@ func TestFaultPagingRaces(t *testing.T) {
 				return us
 			})
 		}},
-		{name: "users removed and added", at: 3, mutate: func(sim *voxsim.Server) {
+		{name: "users removed and added", at: 3, requests: 6, mutate: func(sim *voxsim.Server) {
 			sim.UpdateUsers(func(us []voxsim.User) []voxsim.User {
 				us = slices.Delete(us, 0, 3)
 				return append([]voxsim.User{lowUser(2, app1), lowUser(3, app2)}, us...)
 			})
 		}},
-		{name: "total_count grows without users", at: 2, rewrite: func(m map[string]any) {
+		{name: "total_count grows without users", at: 2, requests: 5, rewrite: func(m map[string]any) {
 			m["total_count"] = m["total_count"].(float64) + 7
 		}},
-		{name: "total_count shrinks without users", at: 2, rewrite: func(m map[string]any) {
+		{name: "total_count shrinks without users", at: 2, requests: 5, rewrite: func(m map[string]any) {
 			m["total_count"] = m["total_count"].(float64) - 7
 		}},
-		{name: "duplicate user across pages", at: 2, rewrite: func(m map[string]any) {
+		{name: "duplicate user across pages", at: 2, requests: 6, rewrite: func(m map[string]any) {
 			// The first record of this page is replaced by a user already
 			// seen on another page: one real user goes missing.
 			var prev map[string]any
@@ -894,7 +801,7 @@ func TestFaultPagingRaces(t *testing.T) {
 				res[0] = prev["result"].([]any)[0]
 			}
 		}},
-		{name: "empty page before total_count", at: 2, rewrite: func(m map[string]any) {
+		{name: "empty page before total_count", at: 2, requests: 6, rewrite: func(m map[string]any) {
 			m["result"] = []any{}
 			m["count"] = 0
 		}},
@@ -905,7 +812,8 @@ func TestFaultPagingRaces(t *testing.T) {
 			var base atomic.Int64
 			var mu sync.Mutex
 			r := newRig(t, rigConfig{
-				oneApp: true,
+				oneApp:      true,
+				serialPages: true,
 				wrap: func(r *rig, n int64, w http.ResponseWriter, req *http.Request, next http.Handler) {
 					k := n - base.Load()
 					if !armed.Load() {
@@ -934,16 +842,23 @@ func TestFaultPagingRaces(t *testing.T) {
 					rewriteGetUsers(w, req, next, tc.rewrite)
 				},
 			})
-			// Page 1 goes alone on a first read: the race lands between
-			// pages. (PageConcurrency 1 would serialise the rest too.)
+			// Page 1 goes alone on a first read, and one page at a time
+			// after it: the race lands between pages, and the pages after
+			// the one that shows it are never asked for.
 			base.Store(r.requests.Load())
 			armed.Store(true)
 			res := r.scrape(scrapeTimeout)
 			armed.Store(false)
-			if res.up == 1 {
-				r.requireCorrect(res)
-			} else {
-				r.requireDown(res)
+			// The pager reads the application again from page 1 and gets
+			// it whole: the scrape is up, right for the account as it now
+			// is, and costs exactly the two reads.
+			r.requireCorrect(res)
+			if n := r.getUsersRequests(); n != tc.requests {
+				var offs []int
+				for _, q := range r.sim.Requests() {
+					offs = append(offs, q.Offset)
+				}
+				t.Errorf("%d GetUsers requests, want %d; offsets %v", n, tc.requests, offs)
 			}
 			r.requireCorrect(r.scrape(scrapeTimeout))
 		})

@@ -14,8 +14,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/common/expfmt"
 
-	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
 	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
+	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
 )
 
 // keyFragments are pieces of the private key as they could leak: lines of

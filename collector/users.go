@@ -2,48 +2,107 @@ package collector
 
 import (
 	"cmp"
+	"context"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
 )
 
-// The per-user families are defined once, here, as functions from a user to
-// its series; two writers consume them: collectUsers (const metrics, for
-// Exporter.Collector) and the streaming exposition (exposition.go), which
-// the /metrics handler uses because const metrics cost a registry too much
-// per series at tens of thousands of users.
+// UsersCollector is the name of the collector that reads GetUsers. It is
+// always on: voximplant_up is its success.
+const UsersCollector = "users"
 
-// emitFunc receives one series: its value and its label values in the
-// family's Desc order ("" past the family's label count).
-type emitFunc func(v float64, a, b, c, d string)
+// NewUsers returns the users collector: operators of every watched
+// application by ACD status, skill and queue, and, with st.PerUser, the
+// per-user families. Its reads are the pass's (Pass.Users), which the
+// other collectors share.
+func NewUsers(st Settings) Collector {
+	return &usersCollector{perUser: st.PerUser}
+}
 
-// userFamily is one per-user metric family.
+type usersCollector struct{ perUser bool }
+
+func (*usersCollector) Name() string { return UsersCollector }
+
+// UpDesc makes voximplant_up this collector's success.
+func (*usersCollector) UpDesc() *prometheus.Desc { return upDesc }
+
+func (c *usersCollector) Update(_ context.Context, p *Pass) (Result, error) {
+	apps, err := p.Users()
+	if err != nil {
+		return nil, err
+	}
+	r := &usersResult{fetchedAt: p.Started(), aggs: make([]*appAggregate, len(apps))}
+	for i, au := range apps {
+		r.aggs[i] = aggregate(au.App.String(), au.Users)
+	}
+	if c.perUser {
+		l := distinctUsers(apps)
+		r.users = &l
+	}
+	return r, nil
+}
+
+// usersResult is one whole read of every watched application.
+type usersResult struct {
+	fetchedAt time.Time
+	aggs      []*appAggregate
+	users     *userList // nil without per-user series
+}
+
+func (r *usersResult) Collect(ch chan<- prometheus.Metric) {
+	ch <- prometheus.MustNewConstMetric(snapshotTimestampDesc, prometheus.GaugeValue, unixSeconds(r.fetchedAt))
+	for _, a := range r.aggs {
+		collectAggregate(ch, a)
+	}
+}
+
+// StreamFamilies are the per-user families over the read's users, each
+// user once however many watched applications returned it.
+func (r *usersResult) StreamFamilies() []*StreamFamily {
+	if r.users == nil {
+		return nil
+	}
+	out := make([]*StreamFamily, len(userFamilies))
+	for i, f := range userFamilies {
+		l := r.users
+		out[i] = &StreamFamily{Name: f.name, Help: f.help, Labels: f.labels, Each: func(emit EmitFunc) {
+			for j, u := range l.users {
+				f.series(u, l.ids[j], emit)
+			}
+		}}
+	}
+	return out
+}
+
+// userFamily is one per-user metric family, as a function from a user to
+// its series.
 type userFamily struct {
 	name   string
 	help   string
-	labels []string // label names in Desc order
-	desc   *prometheus.Desc
+	labels []string // label names in the order series passes them
 	// series calls emit once for every series of u; id is u's user_id.
-	series func(u *voxapi.User, id string, emit emitFunc)
+	series func(u *voxapi.User, id string, emit EmitFunc)
 }
 
 var userFamilies = []*userFamily{
 	{
-		name: "voximplant_user_info", desc: userInfoDesc,
+		name:   "voximplant_user_info",
 		help:   "Information about a Voximplant user; always 1.",
 		labels: []string{"user_id", "user_name", "user_display_name", "parent_accounting"},
-		series: func(u *voxapi.User, id string, emit emitFunc) {
+		series: func(u *voxapi.User, id string, emit EmitFunc) {
 			emit(1, id, u.UserName, u.UserDisplayName, strconv.FormatBool(u.ParentAccounting))
 		},
 	},
 	{
-		name: "voximplant_user_acd_status", desc: userStatusDesc,
+		name:   "voximplant_user_acd_status",
 		help:   "The user's ACD status as a state set: 1 for the current status, 0 for the other documented ones.",
 		labels: []string{"user_id", "user_name", "acd_status"},
-		series: func(u *voxapi.User, id string, emit emitFunc) {
+		series: func(u *voxapi.User, id string, emit EmitFunc) {
 			st := userStatus(u)
 			for _, doc := range voxapi.Statuses {
 				emit(boolFloat(doc == st), id, u.UserName, doc, "")
@@ -54,40 +113,40 @@ var userFamilies = []*userFamily{
 		},
 	},
 	{
-		name: "voximplant_user_acd_status_change_timestamp_seconds", desc: userStatusChangeDesc,
+		name:   "voximplant_user_acd_status_change_timestamp_seconds",
 		help:   "Unix time of the user's last ACD status change; time() minus it is the status age.",
 		labels: []string{"user_id", "user_name"},
-		series: func(u *voxapi.User, id string, emit emitFunc) {
+		series: func(u *voxapi.User, id string, emit EmitFunc) {
 			if u.ACDStatusChangeTime.Valid {
 				emit(unixSeconds(u.ACDStatusChangeTime.Time), id, u.UserName, "", "")
 			}
 		},
 	},
 	{
-		name: "voximplant_user_live_balance", desc: userLiveBalanceDesc,
+		name:   "voximplant_user_live_balance",
 		help:   "The user's live balance in the account's currency.",
 		labels: []string{"user_id", "user_name"},
-		series: func(u *voxapi.User, id string, emit emitFunc) {
+		series: func(u *voxapi.User, id string, emit EmitFunc) {
 			if u.LiveBalance != nil {
 				emit(*u.LiveBalance, id, u.UserName, "", "")
 			}
 		},
 	},
 	{
-		name: "voximplant_user_fixed_balance", desc: userFixedBalanceDesc,
+		name:   "voximplant_user_fixed_balance",
 		help:   "The user's last committed balance in the account's currency.",
 		labels: []string{"user_id", "user_name"},
-		series: func(u *voxapi.User, id string, emit emitFunc) {
+		series: func(u *voxapi.User, id string, emit EmitFunc) {
 			if u.FixedBalance != nil {
 				emit(*u.FixedBalance, id, u.UserName, "", "")
 			}
 		},
 	},
 	{
-		name: "voximplant_user_acd_queue_info", desc: userQueueInfoDesc,
+		name:   "voximplant_user_acd_queue_info",
 		help:   "An ACD queue the user is bound to (GetUsers' acd_queues); always 1.",
 		labels: []string{"user_id", "user_name", "queue_id", "queue"},
-		series: func(u *voxapi.User, id string, emit emitFunc) {
+		series: func(u *voxapi.User, id string, emit EmitFunc) {
 			for j, q := range u.ACDQueues {
 				if !slices.ContainsFunc(u.ACDQueues[:j], func(o voxapi.ACDQueueOperator) bool { return o.ACDQueueID == q.ACDQueueID }) {
 					emit(1, id, u.UserName, strconv.FormatInt(q.ACDQueueID, 10), q.ACDQueueName)
@@ -96,10 +155,10 @@ var userFamilies = []*userFamily{
 		},
 	},
 	{
-		name: "voximplant_user_skill_info", desc: userSkillInfoDesc,
+		name:   "voximplant_user_skill_info",
 		help:   "A skill the user has (GetUsers' skills); always 1.",
 		labels: []string{"user_id", "user_name", "skill_id", "skill"},
-		series: func(u *voxapi.User, id string, emit emitFunc) {
+		series: func(u *voxapi.User, id string, emit EmitFunc) {
 			for j, sk := range u.Skills {
 				if !slices.ContainsFunc(u.Skills[:j], func(o voxapi.Skill) bool { return o.SkillID == sk.SkillID }) {
 					emit(1, id, u.UserName, strconv.FormatInt(sk.SkillID, 10), sk.SkillName)
@@ -108,10 +167,10 @@ var userFamilies = []*userFamily{
 		},
 	},
 	{
-		name: "voximplant_user_active", desc: userActiveDesc,
+		name:   "voximplant_user_active",
 		help:   "1 if the user is active (may log in to applications), 0 otherwise.",
 		labels: []string{"user_id", "user_name"},
-		series: func(u *voxapi.User, id string, emit emitFunc) {
+		series: func(u *voxapi.User, id string, emit EmitFunc) {
 			emit(boolFloat(u.UserActive), id, u.UserName, "", "")
 		},
 	},
@@ -174,18 +233,4 @@ func distinctUsers(apps []AppUsers) userList {
 	return l
 }
 
-// collectUsers emits the per-user families as const metrics, once per
-// user, however many watched applications returned the user.
-func collectUsers(ch chan<- prometheus.Metric, apps []AppUsers) {
-	l := distinctUsers(apps)
-	for _, f := range userFamilies {
-		n := len(f.labels)
-		emit := func(v float64, a, b, c, d string) {
-			lv := [4]string{a, b, c, d}
-			ch <- prometheus.MustNewConstMetric(f.desc, prometheus.GaugeValue, v, lv[:n]...)
-		}
-		for i, u := range l.users {
-			f.series(u, l.ids[i], emit)
-		}
-	}
-}
+func (*usersCollector) Methods() []string { return []string{"GetUsers"} }

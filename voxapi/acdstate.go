@@ -5,8 +5,6 @@ import (
 	"errors"
 	"io"
 	"net/url"
-	"strconv"
-	"strings"
 )
 
 // ACDState is the answer of GetACDState: the live state of ACD queues.
@@ -104,13 +102,5 @@ func DecodeGetACDState(r io.Reader) (*ACDState, error) {
 // GetACDState reads the live state of the given ACD queues, or of every
 // queue of the account when queueIDs is empty.
 func (c *Client) GetACDState(ctx context.Context, queueIDs []int64) (*ACDState, error) {
-	sel := "all"
-	if len(queueIDs) > 0 {
-		parts := make([]string, len(queueIDs))
-		for i, id := range queueIDs {
-			parts[i] = strconv.FormatInt(id, 10)
-		}
-		sel = strings.Join(parts, ";")
-	}
-	return callFor(ctx, c, "GetACDState", url.Values{"acd_queue_id": {sel}}, DecodeGetACDState)
+	return callFor(ctx, c, "GetACDState", url.Values{"acd_queue_id": {idList(queueIDs)}}, DecodeGetACDState)
 }

@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/sync/semaphore"
 )
 
 // DefaultBaseURL is the Management API endpoint; methods are appended to it.
@@ -53,6 +55,12 @@ type Options struct {
 	BackoffMax       time.Duration // cap on one back-off (a server's Retry-After may exceed it)
 	MaxResponseBytes int64         // a larger body is an error, and is not read further
 
+	// MaxConcurrentRequests bounds the HTTP requests in flight at once,
+	// across every method and caller of the client; default
+	// DefaultPageConcurrency. A request holds its slot for one attempt,
+	// not while it backs off.
+	MaxConcurrentRequests int
+
 	// Now is the clock used for tokens; tests replace it.
 	Now func() time.Time
 }
@@ -65,6 +73,8 @@ type Client struct {
 	log       *slog.Logger
 	observer  RequestObserver
 	tokens    *tokenSource
+	inflight  *semaphore.Weighted
+	plans     pagePlans
 
 	maxRetries  int
 	backoffBase time.Duration
@@ -128,6 +138,11 @@ func NewClient(opts Options) (*Client, error) {
 		now = time.Now
 	}
 	c.tokens = newTokenSource(opts.Credentials, opts.AccountID, now)
+	n := opts.MaxConcurrentRequests
+	if n <= 0 {
+		n = DefaultPageConcurrency
+	}
+	c.inflight = semaphore.NewWeighted(int64(n))
 	return c, nil
 }
 
@@ -261,6 +276,10 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 
 // do makes one HTTP request and classifies its result.
 func (c *Client) do(ctx context.Context, method, body, token string, decode func(io.Reader) error) (err error) {
+	if err := c.inflight.Acquire(ctx, 1); err != nil {
+		return fmt.Errorf("voximplant %s: waiting for a free request slot: %w", method, context.Cause(ctx))
+	}
+	defer c.inflight.Release(1)
 	start := time.Now()
 	outcome, code := OutcomeSuccess, 0
 	defer func() {

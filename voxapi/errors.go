@@ -127,6 +127,9 @@ func (e *APIError) Hint() string {
 	case CodeConcurrentLimit, CodeRateLimit, CodeRepeatAfter, CodeProbableResend, CodeTryLater:
 		return "the API is throttling: lower --voximplant.page-concurrency or scrape less often, or raise --voximplant.cache-ttl"
 	}
+	if h := statsHint(e.Code); h != "" {
+		return h
+	}
 	if e.Code == 0 && e.HTTPStatus == http.StatusTooManyRequests {
 		return "the API is throttling: lower --voximplant.page-concurrency or scrape less often, or raise --voximplant.cache-ttl"
 	}

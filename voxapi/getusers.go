@@ -34,9 +34,10 @@ type GetUsersParams struct {
 	ReturnLiveBalance  *bool
 }
 
-// ErrApplicationSelector is returned when GetUsers is not given exactly one
-// of application id and name (the API answers 458 for both).
-var ErrApplicationSelector = errors.New("voxapi: GetUsers needs exactly one of application id and application name")
+// ErrApplicationSelector is returned when a method that reads one
+// application (GetUsers, GetQueues, the SmartQueue methods) is not given
+// exactly one of application id and name (the API answers 458 for both).
+var ErrApplicationSelector = errors.New("voxapi: exactly one of application id and application name is needed")
 
 // Values encodes the parameters for the request body.
 func (p *GetUsersParams) Values() (url.Values, error) {

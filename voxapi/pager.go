@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+
+	"golang.org/x/sync/semaphore"
 )
 
 // AppSelector names one application to read users of: by id, or by a name
@@ -37,17 +39,16 @@ const (
 
 // PageOptions tune GetAllUsers.
 type PageOptions struct {
-	PageSize    int // GetUsers count; default DefaultPageSize
-	Concurrency int // pages in flight at once; default DefaultPageConcurrency
+	PageSize int // GetUsers count; default DefaultPageSize
+	// Concurrency, when positive, bounds this call's pages in flight below
+	// the client's own bound (Options.MaxConcurrentRequests), which every
+	// request of the client shares whatever its method.
+	Concurrency int
 	MaxUsers    int // largest total_count accepted; default DefaultMaxUsers
 
-	// Limiter, when set, bounds pages in flight across several calls that
-	// share it (one per watched application) instead of per call.
-	Limiter chan struct{}
-
-	// Hint, when it has a TotalCount, lets GetAllUsers request every
-	// expected page at once instead of reading page 1 first: pass the
-	// PageStats of the previous successful read of the same application.
+	// Hint, when it has a TotalCount, plans the read from it instead of
+	// from what the client remembers of the application's last read.
+	// Tests and benchmarks set it; the exporter leaves it to the client.
 	Hint PageStats
 }
 
@@ -61,8 +62,11 @@ type PageStats struct {
 // GetAllUsers reads every user of one application: ordered by user_id, with
 // skills and queues, advancing by the records each page actually returned,
 // until total_count is reached or a page comes back empty, deduplicated by
-// user_id. After the first page (or straight away, given a Hint) pages are
-// fetched concurrently within opts.Concurrency. If any page fails for good
+// user_id. After the first page pages are fetched concurrently. The client
+// remembers each application's last whole read (its total_count and the
+// server's page cap), so that the next read requests every expected page at
+// once instead of reading page 1 first; a failed read forgets it, so the
+// read after a failure starts from page 1 again. If any page fails for good
 // the whole read fails and no users are returned: a half-read application
 // must never pass for a whole one.
 //
@@ -76,6 +80,19 @@ type PageStats struct {
 // same way every time), that list is the server's answer: it is returned,
 // with a warning, rather than failing every scrape for ever.
 func (c *Client) GetAllUsers(ctx context.Context, app AppSelector, opts PageOptions) ([]User, PageStats, error) {
+	if opts.Hint.TotalCount == 0 {
+		opts.Hint = c.plans.get(app)
+	}
+	users, st, err := c.getAllUsers(ctx, app, opts)
+	if err != nil {
+		c.plans.forget(app)
+	} else {
+		c.plans.put(app, st)
+	}
+	return users, st, err
+}
+
+func (c *Client) getAllUsers(ctx context.Context, app AppSelector, opts PageOptions) ([]User, PageStats, error) {
 	for attempt := 0; ; attempt++ {
 		users, st, err := c.getAllUsersOnce(ctx, app, opts)
 		if attempt >= maxRereads && errors.Is(err, errCountMismatch) && users != nil {
@@ -114,14 +131,12 @@ func (c *Client) getAllUsersOnce(ctx context.Context, app AppSelector, opts Page
 	if opts.PageSize <= 0 {
 		opts.PageSize = DefaultPageSize
 	}
-	if opts.Concurrency <= 0 {
-		opts.Concurrency = DefaultPageConcurrency
-	}
 	if opts.MaxUsers <= 0 {
 		opts.MaxUsers = DefaultMaxUsers
 	}
-	if opts.Limiter == nil {
-		opts.Limiter = make(chan struct{}, opts.Concurrency)
+	var sem *semaphore.Weighted
+	if opts.Concurrency > 0 {
+		sem = semaphore.NewWeighted(int64(opts.Concurrency))
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -132,7 +147,7 @@ func (c *Client) getAllUsersOnce(ctx context.Context, app AppSelector, opts Page
 		cancel: cancel,
 		app:    app,
 		opts:   opts,
-		sem:    opts.Limiter,
+		sem:    sem,
 		users:  make(map[int64]User),
 		step:   opts.PageSize,
 	}
@@ -173,7 +188,7 @@ type pager struct {
 	cancel context.CancelCauseFunc
 	app    AppSelector
 	opts   PageOptions
-	sem    chan struct{}
+	sem    *semaphore.Weighted // nil: only the client's own bound
 	wg     sync.WaitGroup
 
 	mu       sync.Mutex
@@ -217,11 +232,15 @@ func (p *pager) fail(err error) {
 
 func (p *pager) fetch(off, n int) {
 	defer p.wg.Done()
-	select {
-	case p.sem <- struct{}{}:
-	case <-p.ctx.Done():
-		p.fail(context.Cause(p.ctx))
-		return
+	if p.sem != nil {
+		// The slot is held until the answer is taken in, so that with a
+		// bound of one a page that fails the read is seen before the next
+		// page is asked for.
+		if err := p.sem.Acquire(p.ctx, 1); err != nil {
+			p.fail(context.Cause(p.ctx))
+			return
+		}
+		defer p.sem.Release(1)
 	}
 	params := GetUsersParams{
 		OrderBy:    "user_id",
@@ -239,7 +258,6 @@ func (p *pager) fetch(off, n int) {
 	p.requests++
 	p.mu.Unlock()
 	resp, err := p.c.GetUsers(p.ctx, params)
-	<-p.sem
 	if err != nil {
 		p.fail(fmt.Errorf("application %s: users at offset %d: %w", p.app, off, err))
 		return
@@ -287,4 +305,40 @@ func (p *pager) fetch(off, n int) {
 		// total_count grew, or this was page 1: plan what it reveals.
 		p.planLocked(p.planned, total)
 	}
+}
+
+// pagePlans remembers each application's last whole read, keyed by the
+// selector as configured, for the plan of the next one.
+type pagePlans struct {
+	mu sync.Mutex
+	m  map[string]PageStats
+}
+
+func (p *pagePlans) get(app AppSelector) PageStats {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.m[app.String()]
+}
+
+func (p *pagePlans) put(app AppSelector, st PageStats) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.m == nil {
+		p.m = map[string]PageStats{}
+	}
+	p.m[app.String()] = st
+}
+
+func (p *pagePlans) forget(app AppSelector) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.m, app.String())
+}
+
+// ForgetPagePlans makes the next read of every application start from
+// page 1, as the first read after a start does.
+func (c *Client) ForgetPagePlans() {
+	c.plans.mu.Lock()
+	defer c.plans.mu.Unlock()
+	clear(c.plans.m)
 }

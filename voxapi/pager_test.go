@@ -167,3 +167,78 @@ func TestHintShrunkToNothing(t *testing.T) {
 		t.Fatalf("%d users, stats %+v, %v", len(users), st2, err)
 	}
 }
+
+// TestClientRemembersThePagePlan: the client keeps what a whole read
+// learnt (total_count, the server's cap) and plans the next read of the
+// same application from it, with no hint from the caller; a failed read
+// forgets it, so the read after a failure asks page 1 alone again.
+func TestClientRemembersThePagePlan(t *testing.T) {
+	srv, c, arrivals := newWatchedSimLatency(t, 230, 50, 20*time.Millisecond)
+	app := AppSelector{ID: 1}
+	if _, _, err := c.GetAllUsers(context.Background(), app, PageOptions{PageSize: 100}); err != nil {
+		t.Fatal(err)
+	}
+	first := len(arrivals())
+	users, st, err := c.GetAllUsers(context.Background(), app, PageOptions{PageSize: 100})
+	if err != nil || len(users) != 230 {
+		t.Fatalf("%d users, %v", len(users), err)
+	}
+	second := arrivals()[first:]
+	if len(second) != 5 || st.Requests != 5 {
+		t.Fatalf("second read: %d requests, want 5 pages of the learnt cap", len(second))
+	}
+	// The client's default bound is 4 requests in flight: the first four
+	// pages go out together, before any answer of this read.
+	for i, a := range second {
+		if a.count != 50 || a.offset%50 != 0 {
+			t.Errorf("planned request %+v: want count 50 on a page boundary", a)
+		}
+		if i < DefaultPageConcurrency && a.doneBefore != second[0].doneBefore {
+			t.Errorf("planned request %+v went out after an answer of its read", a)
+		}
+	}
+
+	srv.Inject(voxsim.Fault{Method: "GetUsers", Code: CodeForbidden, Times: 1})
+	if _, _, err := c.GetAllUsers(context.Background(), app, PageOptions{PageSize: 100}); err == nil {
+		t.Fatal("the read with a forbidden page succeeded")
+	}
+	before := len(arrivals())
+	if _, _, err := c.GetAllUsers(context.Background(), app, PageOptions{PageSize: 100}); err != nil {
+		t.Fatal(err)
+	}
+	after := arrivals()[before:]
+	if after[0].offset != 0 || after[0].count != 100 {
+		t.Errorf("first request after a failure %+v, want page 1 at the page size", after[0])
+	}
+	for _, a := range after[1:] {
+		if a.doneBefore <= after[0].doneBefore {
+			t.Errorf("request %+v went out before page 1 answered", a)
+		}
+	}
+}
+
+// TestClientBoundsEveryMethod: the client's bound on requests in flight
+// holds across methods and callers, not per GetAllUsers call.
+func TestClientBoundsEveryMethod(t *testing.T) {
+	srv, c := newSimClient(t, voxsim.Config{Account: simAccountWith(simUsers(200)), Latency: 20 * time.Millisecond},
+		func(o *Options) { o.MaxConcurrentRequests = 3 })
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			if _, _, err := c.GetAllUsers(context.Background(), AppSelector{ID: 1}, PageOptions{PageSize: 10}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	for range 6 {
+		wg.Go(func() {
+			if _, err := c.GetACDState(context.Background(), nil); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if m := srv.Stats().MaxInFlight; m != 3 {
+		t.Errorf("max in flight %d, want exactly the bound of 3", m)
+	}
+}

@@ -4,15 +4,41 @@ import (
 	"context"
 	"errors"
 	"io"
+	"maps"
 	"net/url"
 	"strconv"
 )
 
-// QueueInfo is one ACD queue of GetQueues, as far as the exporter needs it.
+// QueueInfo is one ACD queue of GetQueues, as far as the exporter needs it:
+// its name, and the settings a staffing or service-level estimate needs.
+// The settings are numbers the API may send fractional, so they decode as
+// float64; a setting the API leaves out (or sends as null) is nil, not zero,
+// because zero is a meaningful value for some of them.
 type QueueInfo struct {
 	ACDQueueID    int64  `json:"acd_queue_id"`
 	ACDQueueName  string `json:"acd_queue_name"`
 	ApplicationID int64  `json:"application_id"`
+
+	// SLThresholds are the queue's service-level thresholds, in seconds.
+	SLThresholds []float64 `json:"sl_thresholds,omitempty"`
+	// AverageServiceTime is the configured average service time, seconds.
+	AverageServiceTime *float64 `json:"average_service_time,omitempty"`
+	// ServiceProbability is the target probability of service (0.5-1.0).
+	ServiceProbability *float64 `json:"service_probability,omitempty"`
+	// MaxWaitingTime is the longest a call may wait, in MINUTES as the API
+	// sends it; MaxWaitingSeconds converts.
+	MaxWaitingTime *float64 `json:"max_waiting_time,omitempty"`
+	// MaxQueueSize is the most calls the queue holds.
+	MaxQueueSize *float64 `json:"max_queue_size,omitempty"`
+}
+
+// MaxWaitingSeconds is max_waiting_time in seconds, and false when the API
+// did not send it.
+func (q *QueueInfo) MaxWaitingSeconds() (float64, bool) {
+	if q.MaxWaitingTime == nil {
+		return 0, false
+	}
+	return *q.MaxWaitingTime * 60, true
 }
 
 type getQueuesWire struct {
@@ -43,18 +69,16 @@ const queuesPage = 100
 // GetQueues lists every ACD queue of one application, paging by the records
 // actually returned.
 func (c *Client) GetQueues(ctx context.Context, app AppSelector) ([]QueueInfo, error) {
-	if (app.ID != 0) == (app.Name != "") {
-		return nil, ErrApplicationSelector
+	base := url.Values{}
+	if err := setApp(base, app); err != nil {
+		return nil, err
 	}
 	var all []QueueInfo
 	seen := map[int64]bool{}
 	for offset := 0; ; {
-		v := url.Values{"count": {strconv.Itoa(queuesPage)}, "offset": {strconv.Itoa(offset)}}
-		if app.ID != 0 {
-			v.Set("application_id", strconv.FormatInt(app.ID, 10))
-		} else {
-			v.Set("application_name", app.Name)
-		}
+		v := maps.Clone(base)
+		v.Set("count", strconv.Itoa(queuesPage))
+		v.Set("offset", strconv.Itoa(offset))
 		var page []QueueInfo
 		var total int64
 		err := c.call(ctx, "GetQueues", v, func(r io.Reader) error {

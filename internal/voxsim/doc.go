@@ -34,4 +34,18 @@
 // minutes, starting one to two minutes after the snapshot), so the demo
 // shows callers piling up, the service level dipping below 0.8 and more
 // operators needed than are READY within its first ten minutes.
+//
+// SmartQueue (ACD v2) lives apart, in Account.SmartQueue (smartqueue*.go):
+// queues of an application, skills, agents (users of the account) with a
+// status per channel (CALL, IM, or only one of them; the built-in statuses
+// and the account's custom ones) and tasks. GetSQState reports the
+// logged-in agents (some channel not OFFLINE) and the tasks, times in
+// milliseconds; GetSmartQueueRealtimeMetrics aggregates the same tasks
+// (their bounded history) and the agents' past statuses into the queue
+// reports, in the units fixed, as an assumption, by the sqReports table.
+// Evolve steps it too, from its own random stream: tasks arrive (Poisson,
+// with busy periods), wait, are distributed to a READY agent with the
+// skills, are processed, then the agent does after-service work, or the
+// customer abandons; agents take breaks and custom statuses. Generate adds
+// one SmartQueue application with GenConfig.SmartQueues.
 package voxsim

@@ -79,6 +79,8 @@ type evolver struct {
 	userIdx map[int64]int
 	members map[int64][]int // user indices by queue bound
 	known   []simQueue
+
+	sq *sqSim // the SmartQueue simulation (smartqueue_sim.go); nil until needed
 }
 
 type agent struct {
@@ -128,6 +130,7 @@ func (s *Server) Evolve(now time.Time) {
 		s.evo = newEvolver(s.cfg.Seed, s.cfg.CallsPerHour)
 	}
 	s.evo.step(&s.acct, now)
+	s.evo.stepSQ(&s.acct, now, s.cfg.Seed)
 }
 
 func (e *evolver) step(acct *Account, now time.Time) {

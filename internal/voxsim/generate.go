@@ -20,6 +20,9 @@ type GenConfig struct {
 	// AccountID names the account (Account.ID); default 1000001. Auth
 	// still follows Config.Credentials.
 	AccountID int64
+	// SmartQueues, when above 0, adds that many SmartQueue queues under
+	// an extra application "smartqueue" (see generateSmartQueue).
+	SmartQueues int
 }
 
 // newRand returns the generator's deterministic source for seed.
@@ -175,6 +178,7 @@ func Generate(cfg GenConfig) Account {
 	}
 	scheduleBusyPeriod(srng, acct.Queues, now)
 	acct.Calls = servedCalls(qrng, acct, now)
+	generateSmartQueue(&acct, cfg.SmartQueues, cfg.Seed, now)
 	return acct
 }
 

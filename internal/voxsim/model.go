@@ -233,6 +233,9 @@ type Account struct {
 	Queues  []Queue
 	Calls   []Call
 	History []CallRecord
+	// SmartQueue is the account's SmartQueue (ACD v2), apart from the
+	// above (smartqueue.go).
+	SmartQueue SmartQueue
 }
 
 // ACD statuses as documented. Clients must tolerate others; the simulator
@@ -287,6 +290,7 @@ func (a Account) clone() Account {
 	a.Queues = cloneQueues(a.Queues)
 	a.Calls = slices.Clone(a.Calls)
 	a.History = slices.Clone(a.History)
+	a.SmartQueue = a.SmartQueue.clone()
 	return a
 }
 

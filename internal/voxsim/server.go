@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -85,6 +86,9 @@ var methods = map[string]methodFunc{
 	"GetACDState": (*Server).getACDState,
 
 	"GetACDQueueStatistics": (*Server).getACDQueueStatistics,
+	// SmartQueue (ACD v2), smartqueue*.go.
+	"GetSQState":                   (*Server).getSQState,
+	"GetSmartQueueRealtimeMetrics": (*Server).getSQMetrics,
 }
 
 // Server is the simulated Management API. It is an http.Handler; Start
@@ -100,6 +104,8 @@ type Server struct {
 	faults faultQueue
 	stats  statsRecorder
 	track  tracker
+
+	gate atomic.Pointer[chan struct{}] // SetGate's channel, or nil
 
 	done      chan struct{} // closed by Close: wakes every waiting handler
 	closeOnce sync.Once
@@ -279,7 +285,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if f != nil {
 		delay += f.Latency
 	}
-	if !s.sleep(r.Context(), delay) {
+	if !s.sleep(r.Context(), delay) || !s.passGate(r.Context()) {
 		s.abandon(w, r)
 		return
 	}
@@ -582,6 +588,34 @@ func (t *tracker) closeAndWait(d time.Duration) bool {
 	case <-idle:
 		return true
 	case <-timer.C:
+		return false
+	}
+}
+
+// SetGate makes every request that arrives from now on wait, before it is
+// answered, until gate is closed (or the client gives up, or the server
+// closes). Tests use it to hold a pass open until something has happened,
+// instead of hoping a latency is long enough; nil removes the gate.
+func (s *Server) SetGate(gate chan struct{}) {
+	if gate == nil {
+		s.gate.Store(nil)
+		return
+	}
+	s.gate.Store(&gate)
+}
+
+// passGate waits for the gate, if any; false when the wait was cut short.
+func (s *Server) passGate(ctx context.Context) bool {
+	g := s.gate.Load()
+	if g == nil {
+		return true
+	}
+	select {
+	case <-*g:
+		return true
+	case <-ctx.Done():
+		return false
+	case <-s.done:
 		return false
 	}
 }
