@@ -239,7 +239,7 @@ func (v *acdView) queueState(q Queue, now time.Time) acdQueueStateJSON {
 		j.ServicingCalls = append(j.ServicingCalls, sc)
 	}
 	slices.SortFunc(waiting, serviceOrder)
-	avg := time.Duration(cmp.Or(q.AverageServiceTime, 210)) * time.Second
+	avg := q.serviceEstimate()
 	for k, c := range waiting {
 		wc := waitingCallJSON{
 			ACDSessionHistoryID: c.ID, BeginTime: formatTime(c.Arrived), WaitingTime: seconds(now.Sub(c.Arrived)),
@@ -255,6 +255,13 @@ func (v *acdView) queueState(q Queue, now time.Time) acdQueueStateJSON {
 		j.WaitingCalls = append(j.WaitingCalls, wc)
 	}
 	return j
+}
+
+// serviceEstimate is the service time the ACD predicts waits with: the
+// queue's average_service_time, else 210 s (the middle of the simulated
+// talk times).
+func (q Queue) serviceEstimate() time.Duration {
+	return time.Duration(cmp.Or(q.AverageServiceTime, 210)) * time.Second
 }
 
 // serviceOrder is the order in which the ACD serves waiting calls: by

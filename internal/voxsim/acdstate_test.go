@@ -140,17 +140,19 @@ func TestForbiddenMethods(t *testing.T) {
 	users := call{"GetUsers", []string{"application_id", "10"}}
 	queues := call{"GetQueues", []string{"application_id", "10"}}
 	state := call{"GetACDState", []string{"acd_queue_id", "all"}}
+	stats := call{"GetACDQueueStatistics", []string{"from_date", "2025-03-14 00:00:00"}}
 	for _, tc := range []struct {
 		name    string
 		mod     func(*Config)
 		allowed []call
 		denied  []call
 	}{
-		{"owner by default", nil, []call{users, queues, state}, nil},
-		{"forbidden method", func(c *Config) { c.ForbiddenMethods = []string{"GetACDState"} }, []call{users, queues}, []call{state}},
-		{"supervisor", func(c *Config) { c.Roles = []string{RoleSupervisor} }, []call{users, queues}, []call{state}},
-		{"user manager", func(c *Config) { c.Roles = []string{"user manager"} }, []call{users}, []call{queues, state}},
-		{"developer", func(c *Config) { c.Roles = []string{RoleDeveloper} }, []call{users, queues, state}, nil},
+		{"owner by default", nil, []call{users, queues, state, stats}, nil},
+		{"forbidden method", func(c *Config) { c.ForbiddenMethods = []string{"GetACDState", "GetACDQueueStatistics"} }, []call{users, queues}, []call{state, stats}},
+		{"supervisor", func(c *Config) { c.Roles = []string{RoleSupervisor} }, []call{users, queues, stats}, []call{state}},
+		{"user manager", func(c *Config) { c.Roles = []string{"user manager"} }, []call{users, stats}, []call{queues, state}},
+		{"developer", func(c *Config) { c.Roles = []string{RoleDeveloper} }, []call{users, queues, state, stats}, nil},
+		{"admin", func(c *Config) { c.Roles = []string{RoleAdmin} }, []call{users, queues, state, stats}, nil},
 		{"supervisor and developer", func(c *Config) { c.Roles = []string{RoleSupervisor, RoleDeveloper} }, []call{users, queues, state}, nil},
 		{"developer but forbidden", func(c *Config) {
 			c.Roles = []string{RoleDeveloper}
@@ -191,6 +193,10 @@ func TestGetQueues(t *testing.T) {
 	a.Queues[0].MaxQueueSize = 25
 	a.Queues[0].MaxWaitingTime = 15
 	a.Queues[0].AverageServiceTime = 200
+	a.Queues[0].SLThresholds = []int{20, 60}
+	a.Queues[0].Skills = []Skill{{1, "English"}, {3, "VIP"}}
+	a.Queues[1].Skills = []Skill{{2, "Spanish"}}
+	a.Queues[2].Skills = []Skill{{1, "English"}}
 	a.Queues[0].Created = time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
 	a.Queues[0].Modified = time.Date(2024, 6, 7, 8, 9, 10, 0, time.UTC)
 	a.Queues[0].CallsPerHour = 30 // simulation only: not in the answer
@@ -200,9 +206,10 @@ func TestGetQueues(t *testing.T) {
 	want := decode(t, []byte(`{"result": [
 	  {"acd_queue_id": 100, "acd_queue_name": "Support L1", "application_id": 10, "acd_queue_priority": 10,
 	   "auto_binding": true, "service_probability": 0.75, "max_queue_size": 25, "max_waiting_time": 15,
-	   "average_service_time": 200, "created": "2024-05-06 07:08:09", "modified": "2024-06-07 08:09:10"},
+	   "average_service_time": 200, "sl_thresholds": [20, 60],
+	   "created": "2024-05-06 07:08:09", "modified": "2024-06-07 08:09:10"},
 	  {"acd_queue_id": 200, "acd_queue_name": "Support L2", "application_id": 10, "acd_queue_priority": 0,
-	   "auto_binding": false, "service_probability": 1}
+	   "auto_binding": false, "service_probability": 1, "average_service_time": 0, "sl_thresholds": [20]}
 	], "total_count": 2, "count": 2}`))
 	if !reflect.DeepEqual(got, want) {
 		g, _ := json.MarshalIndent(got, "", "  ")
@@ -231,6 +238,13 @@ func TestGetQueues(t *testing.T) {
 		{[]string{"application_name", "acme", "count", "2"}, []int64{100, 200}, 3, 0},
 		{[]string{"application_name", "acme", "count", "2", "offset", "2"}, []int64{300}, 3, 0},
 		{[]string{"application_id", "30"}, []int64{}, 0, 0},
+		{[]string{"application_name", "acme", "skill_id", "1"}, []int64{100, 300}, 2, 0},
+		{[]string{"application_name", "acme", "skill_id", "2;3"}, []int64{100, 200}, 2, 0},
+		{[]string{"application_name", "acme", "skill_id", "99"}, []int64{}, 0, 0},
+		{[]string{"application_name", "acme", "excluded_skill_id", "1"}, []int64{200}, 1, 0},
+		{[]string{"application_name", "acme", "excluded_skill_id", "2;3"}, []int64{300}, 1, 0},
+		{[]string{"application_name", "acme", "skill_id", "1", "excluded_skill_id", "3"}, []int64{300}, 1, 0},
+		{[]string{"application_name", "acme", "acd_queue_name", "SUPPORT"}, []int64{100, 200}, 2, 0},
 	} {
 		m := h.call("GetQueues", vals(tc.params...))
 		if got := queueIDs(m); !slices.Equal(got, tc.want) || m["total_count"] != float64(tc.total) || m["count"] != float64(len(tc.want)) {
@@ -248,9 +262,74 @@ func TestGetQueues(t *testing.T) {
 		{[]string{"application_id", "10", "count", "many"}, CodeInvalidArgument},
 		{[]string{"application_id", "10", "offset", "-1"}, CodeInvalidArgument},
 		{[]string{"application_id", "10", "acd_queue_id", "x"}, CodeInvalidArgument},
+		{[]string{"application_id", "10", "skill_id", "1;x"}, CodeInvalidArgument},
+		{[]string{"application_id", "10", "excluded_skill_id", "y"}, CodeInvalidArgument},
+		{[]string{"application_id", "10", "with_skills", "maybe"}, CodeInvalidArgument},
 	} {
 		if code := errorCode(t, h.call("GetQueues", vals(tc.params...))); code != tc.code {
 			t.Errorf("%v: code %d, want %d", tc.params, code, tc.code)
 		}
+	}
+}
+
+// TestGetQueuesOptionalParts: skills and operatorcount appear only with
+// their flags; operatorcount counts the active users bound to the queue.
+func TestGetQueuesOptionalParts(t *testing.T) {
+	h := newHarness(t, nil)
+	a := fixture()
+	a.Queues[0].Skills = []Skill{{1, "English"}, {3, "VIP"}}
+	h.srv.SetAccount(a)
+	byID := func(m map[string]any) map[int64]map[string]any {
+		t.Helper()
+		out := map[int64]map[string]any{}
+		for _, q := range m["result"].([]any) {
+			qm := q.(map[string]any)
+			out[int64(qm["acd_queue_id"].(float64))] = qm
+		}
+		return out
+	}
+	plain := byID(h.call("GetQueues", vals("application_name", "acme")))
+	for id, q := range plain {
+		if _, ok := q["skills"]; ok {
+			t.Errorf("queue %d: skills without with_skills", id)
+		}
+		if _, ok := q["operatorcount"]; ok {
+			t.Errorf("queue %d: operatorcount without with_operatorcount", id)
+		}
+	}
+	full := byID(h.call("GetQueues", vals("application_name", "acme", "with_skills", "true", "with_operatorcount", "true")))
+	// Fixture bindings: l1 (100): zoe, anna; l2 (200): carl; sales (300): anna.
+	for id, want := range map[int64]struct {
+		skills    string
+		operators float64
+	}{
+		100: {`[{"skill_id":1,"skill_name":"English"},{"skill_id":3,"skill_name":"VIP"}]`, 2},
+		200: {`[]`, 1},
+		300: {`[]`, 1},
+	} {
+		q := full[id]
+		if !jsonEqual(t, q["skills"], want.skills) {
+			t.Errorf("queue %d: skills %v, want %s", id, q["skills"], want.skills)
+		}
+		if q["operatorcount"] != want.operators {
+			t.Errorf("queue %d: operatorcount %v, want %v", id, q["operatorcount"], want.operators)
+		}
+	}
+	// showing_skill_id narrows the skills shown, not the queues.
+	shown := byID(h.call("GetQueues", vals("application_name", "acme", "with_skills", "true", "showing_skill_id", "3")))
+	if len(shown) != 3 || !jsonEqual(t, shown[100]["skills"], `[{"skill_id":3,"skill_name":"VIP"}]`) || !jsonEqual(t, shown[200]["skills"], `[]`) {
+		t.Errorf("showing_skill_id=3: %v", shown)
+	}
+	// An inactive user bound to a queue is not an operator of it.
+	h.srv.UpdateUsers(func(us []User) []User {
+		for i := range us {
+			if us[i].ID == 5 {
+				us[i].Active = false
+			}
+		}
+		return us
+	})
+	if got := byID(h.call("GetQueues", vals("application_id", "10", "with_operatorcount", "1")))[100]["operatorcount"]; got != 1.0 {
+		t.Errorf("queue 100 with zoe inactive: operatorcount %v, want 1", got)
 	}
 }

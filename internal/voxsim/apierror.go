@@ -15,9 +15,13 @@ const (
 	CodeInvalidAccountID     = 115
 	CodeInvalidApplicationID = 116
 	CodeInvalidUserID        = 117
+	CodeInvalidDateFormat    = 111
+	CodeInvalidDateRange     = 123
 	CodeRequiredParamEmpty   = 134
 	CodeTryLater             = 162
+	CodeInvalidQueueID       = 218
 	CodeInvalidACDStatus     = 227
+	CodeInvalidReport        = 229
 	CodeConcurrencyLimit     = 314
 	CodeRateLimit            = 340
 	CodeRepeatLater          = 416
@@ -28,6 +32,7 @@ const (
 	CodeTokenExpired         = 456
 	CodeOnlyOneParam         = 458
 	CodeProbableResend       = 484
+	CodeDateRangeLimit       = 569
 )
 
 // apiError is an error the simulated service reports in its envelope.

@@ -46,7 +46,8 @@ type queueSim struct {
 	surge     float64   // the queue's Surge when drawn
 	next      time.Time // next arrival
 	surging   bool
-	regimeEnd time.Time // when the normal or surge period ends; zero: no surges
+	regimeEnd time.Time     // when the normal or surge period ends; zero: no surges
+	busyFor   time.Duration // the scheduled first surge's length (Queue.BusyFor), until it starts
 }
 
 func (q *queueSim) rate() float64 {
@@ -58,10 +59,12 @@ func (q *queueSim) rate() float64 {
 
 // callSim is what the simulation knows of a call beyond Call.
 type callSim struct {
-	giveUp  time.Time // the caller hangs up if still waiting (not ringing)
-	ringEnd time.Time // while Offered: when the operator answers or misses
-	missed  bool      // the ringing operator will miss the call
-	wake    time.Time // a dispatch the call is owed (found waiting); zero: none
+	giveUp    time.Time // the caller hangs up if still waiting (not ringing)
+	ringStart time.Time // while Offered: when the ringing began
+	ringEnd   time.Time // while Offered: when the operator answers or misses
+	missed    bool      // the ringing operator will miss the call
+	wake      time.Time // a dispatch the call is owed (found waiting); zero: none
+	queueLen  int       // callers waiting at arrival, itself included; 0: unknown
 }
 
 // simQueue is a known queue with its effective call rate.
@@ -201,7 +204,10 @@ func (e *evolver) syncQueues(acct *Account, start time.Time) {
 			continue
 		}
 		qs = &queueSim{base: r, surge: q.Surge}
-		if q.Surge > 1 {
+		switch {
+		case q.Surge > 1 && q.BusyAt.After(start):
+			qs.regimeEnd, qs.busyFor = q.BusyAt, q.BusyFor
+		case q.Surge > 1:
 			qs.regimeEnd = start.Add(e.regime(false))
 		}
 		qs.next = start.Add(e.gap(qs.rate()))
@@ -248,12 +254,26 @@ func (e *evolver) syncCalls(acct *Account, start time.Time) {
 			q, _ := e.queue(c.QueueID)
 			cs = &callSim{giveUp: later(c.Arrived.Add(e.patience(q.Queue)), start), wake: later(c.Arrived, start)}
 			e.calls[c.ID] = cs
+			if c.Operator != 0 && record(acct, c.ID) == nil {
+				// Answered before the simulation saw it (and not set
+				// again after it did): it is in the history from now
+				// on, its ring time unknown.
+				acct.History = append(acct.History, CallRecord{ID: c.ID, QueueID: c.QueueID, Arrived: c.Arrived,
+					Answered: cmp.Or(c.Answered, start), Operator: c.Operator})
+			}
 		}
 		switch {
 		case c.Operator != 0:
 			u, _ := e.user(acct, c.Operator)
 			if u == nil || !u.Active || u.Status != StatusInService || busy[c.Operator] {
-				continue // it has ended
+				// It has ended: when the operator left IN_SERVICE if
+				// that is known, else now.
+				end := start
+				if u != nil && u.StatusChange.After(c.Answered) && !u.StatusChange.After(start) && !busy[c.Operator] {
+					end = u.StatusChange
+				}
+				e.talkEnds(acct, c.ID, end, u != nil && u.Status == StatusAfterService && !busy[c.Operator])
+				continue
 			}
 			busy[c.Operator] = true
 			c.Offered = 0
@@ -341,6 +361,7 @@ func (e *evolver) skipTo(acct *Account, floor time.Time) {
 	for _, c := range acct.Calls {
 		cs := e.calls[c.ID]
 		if c.Waiting() && c.Offered == 0 && cs.giveUp.Before(floor) {
+			e.abandoned(acct, c, cs)
 			delete(e.calls, c.ID)
 			continue
 		}
@@ -402,22 +423,31 @@ func (e *evolver) statusEnds(acct *Account, u *User, ag *agent) {
 		ag.next = at.Add(e.dwellFor(u))
 		return
 	}
-	if u.Status == StatusInService {
-		e.endCalls(acct, u.ID)
+	switch u.Status {
+	case StatusInService:
+		e.endCalls(acct, u.ID, at)
+	case StatusAfterService:
+		e.acwEnds(acct, u, at)
 	}
 	e.transition(u, at)
 	ag.next = at.Add(e.dwellFor(u))
 }
 
-// endCalls removes the calls operator serves: they hung up.
-func (e *evolver) endCalls(acct *Account, operator int64) {
+// endCalls removes the calls operator serves at time at: they hung up,
+// and the operator's after-call work begins.
+func (e *evolver) endCalls(acct *Account, operator int64, at time.Time) {
+	var ended []int64
 	acct.Calls = slices.DeleteFunc(acct.Calls, func(c Call) bool {
 		if c.Operator == operator {
 			delete(e.calls, c.ID)
+			ended = append(ended, c.ID)
 			return true
 		}
 		return false
 	})
+	for _, id := range ended {
+		e.talkEnds(acct, id, at, true)
+	}
 }
 
 // resolveCalls ends the rings due at t (answered: the operator goes
@@ -438,6 +468,8 @@ func (e *evolver) resolveCalls(acct *Account, t time.Time) {
 			}
 			op := c.Offered
 			c.Offered, cs.ringEnd = 0, time.Time{}
+			ringStart := cs.ringStart
+			cs.ringStart = time.Time{}
 			u, i := e.user(acct, op)
 			if u == nil || !u.Active || u.Status != StatusReady || e.order[i] == nil {
 				break // waits again
@@ -451,8 +483,11 @@ func (e *evolver) resolveCalls(acct *Account, t time.Time) {
 			c.Operator, c.Answered = op, t
 			u.Status, u.StatusChange = StatusInService, t
 			e.order[i].next = t.Add(e.serviceTime(c.QueueID))
+			acct.History = append(acct.History, CallRecord{ID: c.ID, QueueID: c.QueueID, Arrived: c.Arrived,
+				Answered: t, Rang: ringStart, Operator: op, QueueLength: cs.queueLen})
 		case !cs.giveUp.After(t):
-			delete(e.calls, c.ID) // the caller hangs up
+			e.abandoned(acct, c, cs) // the caller hangs up
+			delete(e.calls, c.ID)
 			continue
 		}
 		kept = append(kept, c)
@@ -479,6 +514,9 @@ func (e *evolver) arrivals(acct *Account, t time.Time) {
 		if !qs.regimeEnd.IsZero() && !qs.regimeEnd.After(t) {
 			qs.surging = !qs.surging
 			qs.regimeEnd = t.Add(e.regime(qs.surging))
+			if qs.surging && qs.busyFor > 0 {
+				qs.regimeEnd, qs.busyFor = t.Add(qs.busyFor), 0
+			}
 			qs.next = t.Add(e.gap(qs.rate())) // memoryless: redraw at the new rate
 		}
 	}
@@ -487,21 +525,55 @@ func (e *evolver) arrivals(acct *Account, t time.Time) {
 // arrive enqueues a caller, unless the queue is full (max_queue_size).
 func (e *evolver) arrive(acct *Account, q Queue, at time.Time) {
 	prio, callerID := e.callPriority(), e.callerID()
-	if q.MaxQueueSize > 0 {
-		waiting := 0
-		for _, c := range acct.Calls {
-			if c.QueueID == q.ID && c.Waiting() {
-				waiting++
-			}
-		}
-		if waiting >= q.MaxQueueSize {
-			return // rejected
+	waiting := 0
+	for _, c := range acct.Calls {
+		if c.QueueID == q.ID && c.Waiting() {
+			waiting++
 		}
 	}
 	id := e.nextCallID
 	e.nextCallID++
+	if e.rejects(acct, q, waiting) {
+		acct.History = append(acct.History, CallRecord{ID: id, QueueID: q.ID, Arrived: at, Rejected: true, QueueLength: waiting})
+		return
+	}
 	acct.Calls = append(acct.Calls, Call{ID: id, QueueID: q.ID, Priority: prio, Arrived: at, CallerID: callerID})
-	e.calls[id] = &callSim{giveUp: at.Add(e.patience(q))}
+	e.calls[id] = &callSim{giveUp: at.Add(e.patience(q)), queueLen: waiting + 1}
+}
+
+// rejects reports whether the ACD refuses a caller arriving in q while
+// waiting others wait, for the reasons the reference gives (RC): the
+// queue is full (max_queue_size); every operator bound to it is offline
+// or banned (a queue nobody is bound to keeps its callers waiting, as a
+// test of hang-ups wants); or the predicted wait, as GetACDState's
+// minutes_to_submit predicts it, is over max_waiting_time.
+func (e *evolver) rejects(acct *Account, q Queue, waiting int) bool {
+	if q.MaxQueueSize > 0 && waiting >= q.MaxQueueSize {
+		return true
+	}
+	members := e.members[q.ID]
+	loggedIn, ready, staffed := 0, 0, 0
+	for _, i := range members {
+		u := &acct.Users[i]
+		if !u.Active || u.Status == "" || u.Status == StatusOffline || u.Status == StatusBanned {
+			continue
+		}
+		loggedIn++
+		switch u.Status {
+		case StatusReady:
+			ready++
+			staffed++
+		case StatusInService, StatusAfterService:
+			staffed++
+		}
+	}
+	if len(members) > 0 && loggedIn == 0 {
+		return true
+	}
+	if q.MaxWaitingTime > 0 && len(members) > 0 {
+		return minutesToSubmit(waiting, ready, staffed, q.serviceEstimate()) > q.MaxWaitingTime
+	}
+	return false
 }
 
 // dispatch offers waiting calls to free READY operators at t: queues by
@@ -546,6 +618,7 @@ func (e *evolver) dispatch(acct *Account, t time.Time) {
 			c.Offered = u.ID
 			rung[u.ID] = true
 			cs := e.calls[c.ID]
+			cs.ringStart = t.Add(subSecond(c.ID)) // the offer takes a moment to reach the phone
 			cs.ringEnd, cs.missed = e.ring(t)
 		}
 	}
@@ -613,4 +686,95 @@ func (e *evolver) callPriority() int {
 // callerID draws a North American number.
 func (e *evolver) callerID() string {
 	return fmt.Sprintf("+1%d%09d", 2+e.rng.IntN(8), e.rng.Int64N(1_000_000_000))
+}
+
+// The call history (Account.History) is bounded: after a trim no record
+// arrived more than maxHistoryAge before the simulation clock, and no
+// queue keeps more than maxHistoryPerQueue records (the newest). Trims run
+// when the history has doubled since the last one, so their cost is
+// amortised over the records added.
+const (
+	maxHistoryAge      = 24 * time.Hour
+	maxHistoryPerQueue = 20_000
+	minTrimAt          = 4096
+)
+
+// abandoned records that the caller of c hung up while waiting.
+func (e *evolver) abandoned(acct *Account, c Call, cs *callSim) {
+	acct.History = append(acct.History, CallRecord{ID: c.ID, QueueID: c.QueueID, Arrived: c.Arrived,
+		Abandoned: cs.giveUp.Add(-subSecond(c.ID)), QueueLength: cs.queueLen})
+}
+
+// subSecond is a fraction of a second (0-999 ms) fixed by a call's id.
+// The simulation plays whole seconds; the history places the ring's start
+// and a caller's hang-up within their second by it, so the statistics
+// carry the fractional seconds real ones do, without drawing from the
+// random source (which would change everything drawn after).
+func subSecond(id int64) time.Duration {
+	return time.Duration(uint64(id)*2654435761%1000) * time.Millisecond
+}
+
+// record finds the history record of call id, newest first (a call's
+// record is recent while its talk and after-call work run).
+func record(acct *Account, id int64) *CallRecord {
+	for i := len(acct.History) - 1; i >= 0; i-- {
+		if acct.History[i].ID == id {
+			return &acct.History[i]
+		}
+	}
+	return nil
+}
+
+// talkEnds completes call id's record: its talk ended at at. With acw, the
+// operator's after-call work starts and is owed to this call.
+func (e *evolver) talkEnds(acct *Account, id int64, at time.Time, acw bool) {
+	r := record(acct, id)
+	if r == nil || r.TalkDone {
+		return
+	}
+	r.Talk, r.TalkDone = max(at.Sub(r.Answered), 0), true
+	if acw && r.Operator != 0 {
+		e.acw[r.Operator] = id
+	}
+}
+
+// acwEnds completes the record of the call u's after-call work (ending at
+// at, u still AFTER_SERVICE) followed.
+func (e *evolver) acwEnds(acct *Account, u *User, at time.Time) {
+	id, ok := e.acw[u.ID]
+	if !ok {
+		return
+	}
+	delete(e.acw, u.ID)
+	// The record must be the call this after-call work followed: a test
+	// may have moved the operator through other statuses since.
+	if r := record(acct, id); r != nil && r.TalkDone && !r.ACWDone && !u.StatusChange.Before(r.Answered.Add(r.Talk)) {
+		r.ACW, r.ACWDone = max(at.Sub(u.StatusChange), 0), true
+	}
+}
+
+// trimHistory bounds the history (see maxHistoryAge), keeping its order.
+func (e *evolver) trimHistory(acct *Account, now time.Time) {
+	if len(acct.History) < max(e.trimAt, minTrimAt) {
+		return
+	}
+	floor := now.Add(-maxHistoryAge)
+	perQueue := map[int64]int{}
+	keep := make([]bool, len(acct.History))
+	for i := len(acct.History) - 1; i >= 0; i-- {
+		r := &acct.History[i]
+		if !r.Arrived.Before(floor) && perQueue[r.QueueID] < maxHistoryPerQueue {
+			perQueue[r.QueueID]++
+			keep[i] = true
+		}
+	}
+	kept := acct.History[:0]
+	for i, r := range acct.History {
+		if keep[i] {
+			kept = append(kept, r)
+		}
+	}
+	clear(acct.History[len(kept):])
+	acct.History = kept
+	e.trimAt = 2 * len(kept)
 }

@@ -340,6 +340,17 @@ func TestCallersHangUp(t *testing.T) {
 	if n := len(s.Calls()); n > 40 {
 		t.Errorf("%d callers waiting with a 40 s patience at 10 calls/minute", n)
 	}
+	// Every caller who hung up is in the history as abandoned, with the
+	// wait they had, and nobody as answered or rejected.
+	h := s.Account().History
+	if len(h) != gone {
+		t.Errorf("%d records for %d callers who hung up", len(h), gone)
+	}
+	for _, r := range h {
+		if r.Abandoned.IsZero() || !r.Answered.IsZero() || r.Rejected || r.Wait() <= minPatience-time.Second || r.QueueLength < 1 && r.ID != 1 {
+			t.Errorf("record %+v: want abandoned within the second of the patience of at least %v, with its queue length", r, minPatience)
+		}
+	}
 }
 
 func TestQueueSizeLimit(t *testing.T) {
@@ -352,6 +363,118 @@ func TestQueueSizeLimit(t *testing.T) {
 	}
 	if most != 3 {
 		t.Errorf("at most %d calls waited, want the max_queue_size 3", most)
+	}
+	rejected := 0
+	for _, r := range s.Account().History {
+		if r.Rejected {
+			rejected++
+			if r.QueueLength != 3 || !r.Answered.IsZero() || !r.Abandoned.IsZero() {
+				t.Errorf("rejected record %+v: want queue length 3, neither answered nor abandoned", r)
+			}
+		}
+	}
+	if rejected < 100 {
+		t.Errorf("%d rejected records at 60 calls/minute into a full queue over 10 minutes", rejected)
+	}
+}
+
+// TestRejections: besides a full queue, the ACD rejects a caller when
+// every operator bound to the queue is offline or banned, or the predicted
+// wait is over max_waiting_time; others wait.
+func TestRejections(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		status         string
+		maxWaitMinutes int
+		reject         bool
+	}{
+		{"the only operator offline", StatusOffline, 0, true},
+		{"the only operator banned", StatusBanned, 0, true},
+		{"the only operator on a break", StatusDND, 0, false},
+		// DND: nobody staffed, so the first caller's predicted wait is
+		// one 120 s service: 2 minutes.
+		{"predicted 2 min, max 1 min", StatusDND, 1, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := oneQueue(Queue{CallsPerHour: 600, AverageServiceTime: 120, MaxWaitingTime: tc.maxWaitMinutes, Patience: time.Hour}, 1)
+			a.Users[0].Status = tc.status
+			s := NewServer(Config{Account: a, Seed: 4})
+			defer s.Close()
+			for i := range 60 {
+				s.Evolve(fixedNow.Add(time.Duration(i) * time.Second))
+			}
+			acct := s.Account()
+			if acct.Users[0].Status != tc.status {
+				t.Fatalf("op1 left %s within a minute", tc.status)
+			}
+			rejected := 0
+			for _, r := range acct.History {
+				if r.Rejected {
+					rejected++
+				}
+			}
+			switch {
+			case tc.reject && (rejected == 0 || len(acct.Calls) != 0):
+				t.Errorf("%d rejected, %d waiting: want every caller rejected", rejected, len(acct.Calls))
+			case !tc.reject && (rejected != 0 || len(acct.Calls) == 0):
+				t.Errorf("%d rejected, %d waiting: want callers waiting", rejected, len(acct.Calls))
+			}
+		})
+	}
+
+	// With max_waiting_time 2 min the first caller (predicted 2 min) waits;
+	// the next ones, predicted 4 min and more, are rejected.
+	a := oneQueue(Queue{CallsPerHour: 600, AverageServiceTime: 120, MaxWaitingTime: 2, Patience: time.Hour}, 1)
+	a.Users[0].Status = StatusDND
+	s := NewServer(Config{Account: a, Seed: 4})
+	defer s.Close()
+	for i := range 60 {
+		s.Evolve(fixedNow.Add(time.Duration(i) * time.Second))
+	}
+	acct := s.Account()
+	if len(acct.Calls) != 1 || len(acct.History) == 0 || !acct.History[0].Rejected || acct.History[0].QueueLength != 1 {
+		t.Errorf("max_waiting_time 2 min: %d waiting, history %+v: want 1 waiting, the rest rejected behind it", len(acct.Calls), acct.History)
+	}
+}
+
+// TestHistoryBounded: the history keeps the last maxHistoryAge and at most
+// maxHistoryPerQueue records a queue, the newest, in order.
+func TestHistoryBounded(t *testing.T) {
+	e := newEvolver(1, 0)
+	now := fixedNow
+	var acct Account
+	for i := range maxHistoryPerQueue + 10 {
+		// Queue 1: one call a second until now; queue 2: 100 calls, the
+		// first 60 older than maxHistoryAge.
+		acct.History = append(acct.History, CallRecord{ID: int64(i), QueueID: 1, Arrived: now.Add(-time.Duration(maxHistoryPerQueue+10-i) * time.Second)})
+		if i < 100 {
+			acct.History = append(acct.History, CallRecord{ID: -int64(i), QueueID: 2, Arrived: now.Add(-maxHistoryAge - time.Duration(60-i)*time.Minute)})
+		}
+	}
+	e.trimHistory(&acct, now)
+	var q1, q2 []CallRecord
+	for _, r := range acct.History {
+		if r.QueueID == 1 {
+			q1 = append(q1, r)
+		} else {
+			q2 = append(q2, r)
+		}
+	}
+	if len(q1) != maxHistoryPerQueue || q1[0].ID != 10 || q1[len(q1)-1].ID != maxHistoryPerQueue+9 {
+		t.Errorf("queue 1 kept %d records, %d..%d, want the newest %d", len(q1), q1[0].ID, q1[len(q1)-1].ID, maxHistoryPerQueue)
+	}
+	if len(q2) != 40 || q2[0].ID != -60 {
+		t.Errorf("queue 2 kept %d records from %d, want the 40 within %v", len(q2), q2[0].ID, maxHistoryAge)
+	}
+	if !slices.IsSortedFunc(q1, func(a, b CallRecord) int { return a.Arrived.Compare(b.Arrived) }) {
+		t.Error("trimming reordered the history")
+	}
+	// Below the trigger nothing is trimmed (the cost is amortised).
+	n := len(acct.History)
+	acct.History = append(acct.History, CallRecord{ID: 1 << 40, QueueID: 2, Arrived: now.Add(-48 * time.Hour)})
+	e.trimHistory(&acct, now)
+	if len(acct.History) != n+1 {
+		t.Errorf("trimmed again at %d records, before doubling from %d", len(acct.History), n)
 	}
 }
 
@@ -420,6 +543,22 @@ func TestCallsDeterministic(t *testing.T) {
 	}
 }
 
+// waitingAndReady counts queue's waiting calls and its active READY
+// operators.
+func waitingAndReady(a Account, queue int64) (waiting, ready int) {
+	for _, c := range a.Calls {
+		if c.QueueID == queue && c.Waiting() {
+			waiting++
+		}
+	}
+	for _, u := range a.Users {
+		if u.Active && u.Status == StatusReady && hasQueueID(&u, queue) {
+			ready++
+		}
+	}
+	return waiting, ready
+}
+
 func TestGeneratedQueues(t *testing.T) {
 	a := Generate(GenConfig{Users: 300, Apps: 3, Queues: 6, Seed: 4, Now: fixedNow})
 	for _, q := range a.Queues {
@@ -427,10 +566,15 @@ func TestGeneratedQueues(t *testing.T) {
 			q.MaxWaitingTime <= 0 || q.ServiceProbability < 0.5 || q.ServiceProbability > 1 || q.Created.After(q.Modified) || q.Modified.After(fixedNow) {
 			t.Errorf("queue %+v", q)
 		}
+		if q.AverageServiceTime < 120 || q.AverageServiceTime > 300 || len(q.SLThresholds) == 0 || !slices.IsSorted(q.SLThresholds) ||
+			q.SLThresholds[0] <= 0 || len(q.Skills) == 0 {
+			t.Errorf("queue %d: AHT %d s, thresholds %v, skills %v: want 120-300 s, ascending positive thresholds, some skills",
+				q.ID, q.AverageServiceTime, q.SLThresholds, q.Skills)
+		}
 	}
 	for _, u := range a.Users {
 		for _, q := range u.Queues {
-			if q != q.binding(q.AutoLink) {
+			if !reflect.DeepEqual(q, q.binding(q.AutoLink)) {
 				t.Errorf("user %d's binding carries catalogue fields: %+v", u.ID, q)
 			}
 		}
@@ -451,17 +595,7 @@ func TestGeneratedQueues(t *testing.T) {
 		s.Evolve(now)
 		cur := s.Account()
 		for _, q := range cur.Queues {
-			waiting, ready := 0, 0
-			for _, c := range cur.Calls {
-				if c.QueueID == q.ID && c.Waiting() {
-					waiting++
-				}
-			}
-			for _, u := range cur.Users {
-				if u.Active && u.Status == StatusReady && hasQueueID(&u, q.ID) {
-					ready++
-				}
-			}
+			waiting, ready := waitingAndReady(cur, q.ID)
 			samples++
 			switch {
 			case waiting == 0:

@@ -4,9 +4,18 @@
 // to one faithful peer instead of each mocking the API in its own way. It
 // follows the reference page and API notes in shared/voximplant: JWT
 // verification with the real error codes, GetUsers with every documented
-// parameter, GetQueues, GetACDState (its result an object, with the API's
-// after_service_operator_count spelling), role-restricted service accounts
-// (104), and the error envelope the service really sends.
+// parameter, GetQueues (with sl_thresholds, skill filters, skills and
+// operatorcount), GetACDState (its result an object, with the API's
+// after_service_operator_count spelling), GetACDQueueStatistics (computed
+// from the simulated calls' history, abbreviated or full keys, by window,
+// day, hour or hour of day), role-restricted service accounts (104), and
+// the error envelope the service really sends.
+//
+// Requests come in every form the official clients use: POST
+// .../platform_api/<Method>, or POST .../platform_api with the method in a
+// cmd field; parameters in the query string, an urlencoded or a multipart
+// body (the body wins over the query). An unknown or missing method is the
+// envelope with code 103, HTTP 200.
 //
 // voxsim deliberately does not import the client package voxapi nor share its
 // types. Its JSON is built from its own types, so a wrong field name or type
@@ -18,7 +27,13 @@
 // Generate and Evolve build and animate a realistic contact centre for demos
 // and benchmarks: operators change status, and callers arrive in the queues,
 // wait, ring READY operators, are served or hang up, so that GetUsers and
-// GetACDState always tell one story.
+// GetACDState always tell one story; every call that leaves the waiting line
+// (answered, abandoned or rejected) joins Account.History, bounded to the
+// last 24 hours, which GetACDQueueStatistics summarises. A generated
+// centre's busiest queue has a busy period (five times its demand for six
+// minutes, starting one to two minutes after the snapshot), so the demo
+// shows callers piling up, the service level dipping below 0.8 and more
+// operators needed than are READY within its first ten minutes.
 //
 // SmartQueue (ACD v2) lives apart, in Account.SmartQueue (smartqueue*.go):
 // queues of an application, skills, agents (users of the account) with a

@@ -70,6 +70,8 @@ type evolver struct {
 	queues      map[int64]*queueSim
 	calls       map[int64]*callSim
 	nextCallID  int64
+	acw         map[int64]int64 // operator -> the call their after-call work follows
+	trimAt      int             // the history length that triggers the next trim
 
 	// Rebuilt every step: agents aligned with Account.Users, user index by
 	// id, users by queue, the queues in dispatch order.
@@ -92,6 +94,7 @@ func newEvolver(seed int64, defaultRate float64) *evolver {
 		defaultRate: defaultRate,
 		queues:      map[int64]*queueSim{},
 		calls:       map[int64]*callSim{},
+		acw:         map[int64]int64{},
 	}
 }
 
@@ -136,6 +139,7 @@ func (e *evolver) step(acct *Account, now time.Time) {
 	}
 	if e.withCalls {
 		e.stepCalls(acct, now)
+		e.trimHistory(acct, now)
 		return
 	}
 	e.stepTimers(acct, now)

@@ -69,8 +69,11 @@ var (
 // past, a few inactive users and users without an ACD status, and some users
 // with their own balance. Queues have settings and a call rate matched to
 // their operators, with surges, so Evolve's queues mostly keep up and
-// sometimes build up; every IN_SERVICE operator is on a call. The same
-// GenConfig always gives the same Account.
+// sometimes build up, and the busiest queue has a scheduled busy period
+// 1-2 minutes after Now (see scheduleBusyPeriod) so that a demo shows one
+// within minutes; every IN_SERVICE operator is on a call. The same
+// GenConfig always gives the same Account, and the same Seed the same ids,
+// names and bindings whatever Now is.
 func Generate(cfg GenConfig) Account {
 	cfg.Users = cmpOr(cfg.Users, 60)
 	cfg.Apps = max(cmpOr(cfg.Apps, 2), 1)
@@ -165,6 +168,15 @@ func Generate(cfg GenConfig) Account {
 	for i := range acct.Queues {
 		setQueueDemand(qrng, &acct.Queues[i], acct.Users, now)
 	}
+	// Service-level thresholds and queue skills: a third stream again, so
+	// adding them changed nothing drawn before.
+	srng := newRand(cfg.Seed, 0x736c_736b_696c_6c73) // "slskills"
+	for i := range acct.Queues {
+		q := &acct.Queues[i]
+		q.SLThresholds = [][]int{{20}, {20, 60}, {30}, {20, 60}}[srng.IntN(4)]
+		q.Skills = pickN(srng, acct.Skills, 1+srng.IntN(2))
+	}
+	scheduleBusyPeriod(srng, acct.Queues, now)
 	acct.Calls = servedCalls(qrng, acct, now)
 	generateSmartQueue(&acct, cfg.SmartQueues, cfg.Seed, now)
 	return acct
@@ -190,7 +202,7 @@ func setQueueDemand(rng *rand.Rand, q *Queue, users []User, now time.Time) {
 	q.ServiceProbability = []float64{1, 1, 0.9, 0.75}[rng.IntN(4)]
 	q.MaxQueueSize = 20 + 5*rng.IntN(7)
 	q.MaxWaitingTime = 10 + 5*rng.IntN(5)
-	q.AverageServiceTime = 180 + 10*rng.IntN(7)
+	q.AverageServiceTime = 120 + 10*rng.IntN(19) // 120-300 s
 	q.Created = now.Add(-time.Duration(30+rng.IntN(700)) * 24 * time.Hour).Truncate(time.Second)
 	q.Modified = q.Created.Add(time.Duration(rng.Int64N(int64(now.Sub(q.Created)) + 1))).Truncate(time.Second)
 	q.CallsPerHour = math.Round(staff*callsPerOperatorHour*(0.9+0.2*rng.Float64())*10) / 10
@@ -199,6 +211,34 @@ func setQueueDemand(rng *rand.Rand, q *Queue, users []User, now time.Time) {
 	}
 	q.Surge = math.Round((2.5+rng.Float64())*10) / 10
 	q.Patience = time.Duration(120+rng.IntN(121)) * time.Second
+}
+
+// The generated busy period: the busiest queue's demand multiplies by
+// busySurge from 60-120 s after the snapshot for busyFor, so that the demo
+// shows, within its first ten minutes, callers piling up, the service
+// level falling below its target and more operators needed than are READY.
+const (
+	busySurge   = 5.0
+	busyFor     = 6 * time.Minute
+	busyDelayLo = 60 * time.Second
+)
+
+// scheduleBusyPeriod gives the queue with the highest call rate (the
+// first of equals) a busy period soon after now.
+func scheduleBusyPeriod(rng *rand.Rand, queues []Queue, now time.Time) {
+	busiest := -1
+	for i, q := range queues {
+		if busiest < 0 || q.CallsPerHour > queues[busiest].CallsPerHour {
+			busiest = i
+		}
+	}
+	delay := busyDelayLo + time.Duration(rng.IntN(61))*time.Second
+	if busiest < 0 {
+		return
+	}
+	q := &queues[busiest]
+	q.Surge = max(q.Surge, busySurge)
+	q.BusyAt, q.BusyFor = now.Add(delay), busyFor
 }
 
 // servedCalls gives every generated IN_SERVICE operator the call they are

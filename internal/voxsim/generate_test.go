@@ -2,6 +2,7 @@ package voxsim
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"reflect"
 	"slices"
@@ -20,6 +21,45 @@ func TestGenerateDeterministic(t *testing.T) {
 	cfg.Seed = 43
 	if reflect.DeepEqual(a, Generate(cfg)) {
 		t.Fatal("a different seed gave the same account")
+	}
+}
+
+// TestGenerateSameIDsEveryStart: a fixed seed gives the same ids and names
+// whenever the account is generated (the demo starts at a different Now
+// each time): only the timestamps move with Now, and the busy period stays
+// as far ahead of it.
+func TestGenerateSameIDsEveryStart(t *testing.T) {
+	later := fixedNow.Add(36*time.Hour + 17*time.Minute + 3*time.Second)
+	a := Generate(GenConfig{Seed: 7, Now: fixedNow})
+	b := Generate(GenConfig{Seed: 7, Now: later})
+	type names struct {
+		apps, users, skills, queues []string
+	}
+	list := func(acct Account, now time.Time) names {
+		var n names
+		for _, x := range acct.Apps {
+			n.apps = append(n.apps, fmt.Sprint(x.ID, x.Name))
+		}
+		for _, x := range acct.Users {
+			n.users = append(n.users, fmt.Sprint(x.ID, x.Name, x.DisplayName, x.Apps, x.Skills, x.Queues, x.Status))
+		}
+		for _, x := range acct.Skills {
+			n.skills = append(n.skills, fmt.Sprint(x.ID, x.Name))
+		}
+		for _, x := range acct.Queues {
+			busy := "none"
+			if !x.BusyAt.IsZero() {
+				busy = x.BusyAt.Sub(now).String()
+			}
+			n.queues = append(n.queues, fmt.Sprint(x.ID, x.Name, x.ApplicationID, x.SLThresholds, x.Skills, x.CallsPerHour, x.Surge, busy))
+		}
+		return n
+	}
+	la, lb := list(a, fixedNow), list(b, later)
+	for i, part := range [][2][]string{{la.apps, lb.apps}, {la.users, lb.users}, {la.skills, lb.skills}, {la.queues, lb.queues}} {
+		if !slices.Equal(part[0], part[1]) {
+			t.Errorf("seed 7 at two start times, part %d differs:\n%v\n%v", i, part[0], part[1])
+		}
 	}
 }
 

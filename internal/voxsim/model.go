@@ -34,15 +34,21 @@ type Queue struct {
 
 	// Settings, as GetQueues reports them. Priority is acd_queue_priority
 	// (0 is the highest); ServiceProbability 0 is written as the
-	// documented default 1.0; MaxQueueSize (calls), MaxWaitingTime
-	// (minutes) and AverageServiceTime (seconds) are left out of the JSON
-	// when 0. Created and Modified are left out when zero.
+	// documented default 1.0; MaxQueueSize (calls) and MaxWaitingTime
+	// (minutes) are left out of the JSON when 0; AverageServiceTime
+	// (seconds) is always written, 0 included. SLThresholds are the
+	// service-level thresholds in seconds (sl_thresholds), each giving an
+	// SL entry in GetACDQueueStatistics; none means DefaultSLThresholds.
+	// Skills are the skills the queue is bound to (GetQueues' skills and
+	// its skill_id filters). Created and Modified are left out when zero.
 	Priority           int
 	AutoBinding        bool
 	ServiceProbability float64
 	MaxQueueSize       int
 	MaxWaitingTime     int
 	AverageServiceTime int
+	SLThresholds       []int
+	Skills             []Skill
 	Created, Modified  time.Time
 
 	// Simulated demand (see Evolve). CallsPerHour is the mean arrival rate;
@@ -55,6 +61,39 @@ type Queue struct {
 	CallsPerHour float64
 	Surge        float64
 	Patience     time.Duration
+	// BusyAt, when set (and Surge is above 1), schedules the queue's
+	// first surge: it starts at BusyAt and lasts BusyFor (when 0, a
+	// random surge's length), as a campaign or an outage elsewhere would.
+	// Random surges follow as usual. Generate uses it so that the demo
+	// shows a queue building up within minutes of its start.
+	BusyAt  time.Time
+	BusyFor time.Duration
+}
+
+// DefaultSLThresholds are the service-level thresholds (seconds) of a
+// queue without its own: the industry's usual "answered within 20 s".
+var DefaultSLThresholds = []int{20}
+
+// slThresholds is q's thresholds, DefaultSLThresholds when it has none.
+func (q Queue) slThresholds() []int {
+	if len(q.SLThresholds) == 0 {
+		return DefaultSLThresholds
+	}
+	return q.SLThresholds
+}
+
+func (q Queue) clone() Queue {
+	q.SLThresholds = slices.Clone(q.SLThresholds)
+	q.Skills = slices.Clone(q.Skills)
+	return q
+}
+
+func cloneQueues(qs []Queue) []Queue {
+	out := slices.Clone(qs)
+	for i := range out {
+		out[i] = out[i].clone()
+	}
+	return out
 }
 
 // binding returns q as a user's binding: the catalogue fields cleared.
@@ -83,6 +122,50 @@ type Call struct {
 
 // Waiting reports whether the call has not been answered yet.
 func (c Call) Waiting() bool { return c.Operator == 0 }
+
+// CallRecord is an ACD request that has left the waiting line: answered,
+// abandoned (its caller hung up while waiting) or rejected (refused on
+// arrival, e.g. the queue was full). GetACDQueueStatistics is computed
+// from these. Evolve appends one when a call is answered, abandoned or
+// rejected, and completes an answered one as its talk and after-call work
+// end; tests may set a history by hand (Account.History). Durations may
+// have fractions of a second.
+type CallRecord struct {
+	ID       int64 // acd_session_history_id
+	QueueID  int64
+	Arrived  time.Time
+	Rejected bool
+
+	// Answered is when an operator (Operator) took the call, zero if
+	// nobody did; Rang when that operator's phone began to ring, zero when
+	// unknown (the call was answered before the simulator saw it).
+	Answered time.Time
+	Rang     time.Time
+	Operator int64
+	// Abandoned is when the caller hung up while waiting, zero otherwise.
+	Abandoned time.Time
+
+	// Talk is the conversation's length once it has ended (TalkDone), ACW
+	// the operator's after-call work that followed (ACWDone).
+	Talk, ACW         time.Duration
+	TalkDone, ACWDone bool
+
+	// QueueLength is how many callers waited in the queue when this one
+	// arrived, itself included unless rejected; 0 means unknown.
+	QueueLength int
+}
+
+// Wait is how long the caller waited: until answered or until they hung
+// up; 0 for a rejected call.
+func (r CallRecord) Wait() time.Duration {
+	switch {
+	case !r.Answered.IsZero():
+		return max(r.Answered.Sub(r.Arrived), 0)
+	case !r.Abandoned.IsZero():
+		return max(r.Abandoned.Sub(r.Arrived), 0)
+	}
+	return 0
+}
 
 // TimeEncoding says how a user's unknown (zero) timestamps are written, since
 // the real API sends them absent, as "" and as null, and clients must cope
@@ -139,14 +222,17 @@ type User struct {
 // account's catalogues; GetUsers does not need them (it reports a user's
 // bindings). GetQueues, GetACDState and Evolve use Queues, plus any queue
 // that users are bound to without a catalogue entry. Calls are the ACD
-// requests in the queues now.
+// requests in the queues now; History the finished ones, oldest first
+// (Evolve keeps it bounded to about the last 24 hours and 20000 records a
+// queue).
 type Account struct {
-	ID     int64
-	Apps   []Application
-	Users  []User
-	Skills []Skill
-	Queues []Queue
-	Calls  []Call
+	ID      int64
+	Apps    []Application
+	Users   []User
+	Skills  []Skill
+	Queues  []Queue
+	Calls   []Call
+	History []CallRecord
 	// SmartQueue is the account's SmartQueue (ACD v2), apart from the
 	// above (smartqueue.go).
 	SmartQueue SmartQueue
@@ -201,8 +287,9 @@ func (a Account) clone() Account {
 	a.Apps = slices.Clone(a.Apps)
 	a.Users = cloneUsers(a.Users)
 	a.Skills = slices.Clone(a.Skills)
-	a.Queues = slices.Clone(a.Queues)
+	a.Queues = cloneQueues(a.Queues)
 	a.Calls = slices.Clone(a.Calls)
+	a.History = slices.Clone(a.History)
 	a.SmartQueue = a.SmartQueue.clone()
 	return a
 }
@@ -211,7 +298,7 @@ func (a Account) clone() Account {
 // then queues that users are bound to without a catalogue entry, by id,
 // described by their first binding (AutoLink cleared).
 func (a *Account) knownQueues() []Queue {
-	out := slices.Clone(a.Queues)
+	out := slices.Clone(a.Queues) // shallow: callers only read
 	seen := make(map[int64]bool, len(out))
 	for _, q := range out {
 		seen[q.ID] = true

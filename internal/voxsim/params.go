@@ -73,6 +73,20 @@ func (p *paramReader) list(name string) []string {
 	return out
 }
 
+// int64List parses a ';'-joined list of integers (nil when absent).
+func (p *paramReader) int64List(name string) []int64 {
+	var out []int64
+	for _, item := range p.list(name) {
+		n, err := strconv.ParseInt(item, 10, 64)
+		if err != nil {
+			p.fail(errorf(CodeInvalidArgument, "Invalid argument '%s': %q is not an integer", name, item))
+			return nil
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
 func (p *paramReader) fail(e *apiError) {
 	if p.err == nil {
 		p.err = e

@@ -7,19 +7,24 @@ import (
 )
 
 // queueInfoJSON is QueueInfoType, GetQueues' result item. The fields the
-// reference marks optional are left out when the simulator has no value.
+// reference marks optional are left out when the simulator has no value;
+// skills and operatorcount appear only when asked for (with_skills,
+// with_operatorcount).
 type queueInfoJSON struct {
-	ACDQueueID         int64   `json:"acd_queue_id"`
-	ACDQueueName       string  `json:"acd_queue_name"`
-	ApplicationID      int64   `json:"application_id"`
-	ACDQueuePriority   int     `json:"acd_queue_priority"`
-	AutoBinding        bool    `json:"auto_binding"`
-	ServiceProbability float64 `json:"service_probability"`
-	MaxQueueSize       int     `json:"max_queue_size,omitempty"`
-	MaxWaitingTime     int     `json:"max_waiting_time,omitempty"`
-	AverageServiceTime int     `json:"average_service_time,omitempty"`
-	Created            string  `json:"created,omitempty"`
-	Modified           string  `json:"modified,omitempty"`
+	ACDQueueID         int64       `json:"acd_queue_id"`
+	ACDQueueName       string      `json:"acd_queue_name"`
+	ApplicationID      int64       `json:"application_id"`
+	ACDQueuePriority   int         `json:"acd_queue_priority"`
+	AutoBinding        bool        `json:"auto_binding"`
+	ServiceProbability float64     `json:"service_probability"`
+	MaxQueueSize       int         `json:"max_queue_size,omitempty"`
+	MaxWaitingTime     int         `json:"max_waiting_time,omitempty"`
+	AverageServiceTime int         `json:"average_service_time"`
+	SLThresholds       []int       `json:"sl_thresholds"`
+	Created            string      `json:"created,omitempty"`
+	Modified           string      `json:"modified,omitempty"`
+	Skills             []skillJSON `json:"skills,omitzero"`
+	OperatorCount      *int        `json:"operatorcount,omitempty"`
 }
 
 // getQueuesJSON is GetQueues' answer: a paged array like GetUsers'.
@@ -32,14 +37,25 @@ type getQueuesJSON struct {
 // getQueues implements GetQueues: the queues of one application (named by
 // application_id or application_name, exactly one, as for GetUsers),
 // optionally one acd_queue_id or queues whose name contains
-// acd_queue_name, ordered by acd_queue_id, paged by count (default 20) and
-// offset. Queues users are bound to without a catalogue entry are listed
-// with their binding's ApplicationID.
+// acd_queue_name (case-insensitively), queues bound to any of the skills
+// of the ';'-list skill_id and to none of excluded_skill_id, ordered by
+// acd_queue_id, paged by count (default 20) and offset. Queues users are
+// bound to without a catalogue entry are listed with their binding's
+// ApplicationID (and no skills). with_skills adds each queue's skills
+// ([] when none; only showing_skill_id when given, as the reference's
+// GetQueuesRequest has it), with_operatorcount its operatorcount: the
+// active users bound to it. The reference types skill_id and
+// excluded_skill_id as one number; a ';'-list is accepted too.
 func (s *Server) getQueues(p *paramReader) (any, *apiError) {
 	appID, hasAppID := p.int64("application_id")
 	appName := p.str("application_name")
 	queueID, hasQueue := p.int64("acd_queue_id")
 	queueName := strings.ToLower(p.str("acd_queue_name"))
+	skills := p.int64List("skill_id")
+	exSkills := p.int64List("excluded_skill_id")
+	withSkills, _ := p.bool("with_skills", false)
+	withOperators, _ := p.bool("with_operatorcount", false)
+	showingSkill, _ := p.int64("showing_skill_id")
 	count := p.nonNegInt("count", 20)
 	offset := p.nonNegInt("offset", 0)
 	if p.err != nil {
@@ -65,6 +81,8 @@ func (s *Server) getQueues(p *paramReader) (any, *apiError) {
 		case !apps[q.ApplicationID]:
 		case hasQueue && q.ID != queueID:
 		case queueName != "" && !strings.Contains(strings.ToLower(q.Name), queueName):
+		case len(skills) > 0 && !queueHasAnySkill(q, skills):
+		case len(exSkills) > 0 && queueHasAnySkill(q, exSkills):
 		default:
 			matched = append(matched, q)
 		}
@@ -74,9 +92,31 @@ func (s *Server) getQueues(p *paramReader) (any, *apiError) {
 	page = page[:min(count, len(page))]
 	out := getQueuesJSON{Result: make([]queueInfoJSON, 0, len(page)), TotalCount: len(matched), Count: len(page)}
 	for _, q := range page {
-		out.Result = append(out.Result, encodeQueueInfo(q))
+		j := encodeQueueInfo(q)
+		if withSkills {
+			j.Skills = []skillJSON{}
+			for _, sk := range q.Skills {
+				if showingSkill == 0 || sk.ID == showingSkill {
+					j.Skills = append(j.Skills, skillJSON{SkillID: sk.ID, SkillName: sk.Name})
+				}
+			}
+		}
+		if withOperators {
+			n := 0
+			for i := range acct.Users {
+				if u := &acct.Users[i]; u.Active && hasQueueID(u, q.ID) {
+					n++
+				}
+			}
+			j.OperatorCount = &n
+		}
+		out.Result = append(out.Result, j)
 	}
 	return out, nil
+}
+
+func queueHasAnySkill(q Queue, ids []int64) bool {
+	return slices.ContainsFunc(q.Skills, func(s Skill) bool { return slices.Contains(ids, s.ID) })
 }
 
 func encodeQueueInfo(q Queue) queueInfoJSON {
@@ -90,6 +130,7 @@ func encodeQueueInfo(q Queue) queueInfoJSON {
 		MaxQueueSize:       q.MaxQueueSize,
 		MaxWaitingTime:     q.MaxWaitingTime,
 		AverageServiceTime: q.AverageServiceTime,
+		SLThresholds:       slices.Clone(q.slThresholds()),
 	}
 	if j.ServiceProbability == 0 {
 		j.ServiceProbability = 1

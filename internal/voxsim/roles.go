@@ -15,7 +15,7 @@ const (
 )
 
 // MethodRoles lists, per method, the roles allowed to call it. GetUsers and
-// GetACDState follow the reference pages; GetQueues is an inference (the
+// GetACDState follow the reference pages, GetACDQueueStatistics the notes; GetQueues is an inference (the
 // queue-editing methods need Developer, reading them is assumed to be open
 // to Supervisor too).
 var MethodRoles = map[string][]string{
@@ -23,6 +23,7 @@ var MethodRoles = map[string][]string{
 	"GetQueues":   {RoleOwner, RoleAdmin, RoleDeveloper, RoleSupervisor},
 	"GetACDState": {RoleOwner, RoleAdmin, RoleDeveloper},
 
+	"GetACDQueueStatistics": {RoleOwner, RoleAdmin, RoleDeveloper, RoleSupervisor, RoleUserManager},
 	// The SmartQueue methods' roles are undocumented: assumed open to the
 	// roles that watch queues. Tests refuse them with ForbiddenMethods.
 	"GetSQState":                   {RoleOwner, RoleAdmin, RoleDeveloper, RoleSupervisor},

@@ -2,6 +2,7 @@ package voxsim
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -84,6 +85,7 @@ var methods = map[string]methodFunc{
 	"GetQueues":   (*Server).getQueues,
 	"GetACDState": (*Server).getACDState,
 
+	"GetACDQueueStatistics": (*Server).getACDQueueStatistics,
 	// SmartQueue (ACD v2), smartqueue*.go.
 	"GetSQState":                   (*Server).getSQState,
 	"GetSmartQueueRealtimeMetrics": (*Server).getSQMetrics,
@@ -245,7 +247,13 @@ func jsonResponse(body []byte) response {
 // errorResponse is the API's error envelope, which comes with HTTP 200.
 func errorResponse(e *apiError) response { return jsonResponse(e.envelope(true)) }
 
-// ServeHTTP routes POST .../platform_api/<Method>.
+// ServeHTTP routes the API's two request forms: POST
+// .../platform_api/<Method> (the Go, PHP, Java and .NET clients), and POST
+// .../platform_api (or .../platform_api/) with the method name in a cmd
+// parameter (the Python client's urlencoded body, the Node.js client's
+// multipart body; the query string works too). When both are given the
+// path wins. Paths outside /platform_api get a plain 404: they are not the
+// API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.track.enter(false) {
 		http.Error(w, "voxsim: server closed", http.StatusServiceUnavailable)
@@ -256,7 +264,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	req := s.readRequest(w, r)
 	s.stats.record(req)
 
-	method, routed := apiMethod(r.URL.Path)
+	method := req.Method
+	_, routed := apiMethod(r.URL.Path)
 	switch {
 	case !routed:
 		http.NotFound(w, r)
@@ -302,21 +311,33 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeResponse(w, resp)
 }
 
-// apiMethod extracts <Method> from .../platform_api/<Method>.
-func apiMethod(path string) (string, bool) {
-	const marker = "/platform_api/"
+// apiMethod extracts <Method> from .../platform_api/<Method>. routed is
+// false for a path that is not the API's; a path ending in /platform_api
+// or /platform_api/ is routed with method "" (the method is then in cmd).
+func apiMethod(path string) (method string, routed bool) {
+	const marker = "/platform_api"
 	i := strings.LastIndex(path, marker)
 	if i < 0 {
 		return "", false
 	}
-	m := path[i+len(marker):]
-	return m, !strings.Contains(m, "/")
+	rest := path[i+len(marker):]
+	if rest == "" {
+		return "", true
+	}
+	m, ok := strings.CutPrefix(rest, "/")
+	return m, ok && !strings.Contains(m, "/")
 }
 
 // answer authenticates and dispatches a request that no fault replaced.
 // An unknown method is reported before authentication: the Ruby client
-// treats 103 as "no such method", and it is the more useful error.
+// treats 103 as "no such method", and it is the more useful error. A
+// request naming no method at all (neither in the path nor in cmd) gets
+// 103 too: the real service's answer to it is undocumented, and "no such
+// method" is what a client that forgot cmd needs to hear.
 func (s *Server) answer(r *http.Request, method string, req *Request) response {
+	if method == "" {
+		return errorResponse(errorf(CodeUnknownMethod, "No method given: name it in the path (/platform_api/<Method>) or in the 'cmd' parameter"))
+	}
 	fn, ok := methods[method]
 	if !ok {
 		return errorResponse(errorf(CodeUnknownMethod, "Unknown method '%s'", method))
@@ -349,11 +370,12 @@ func writeResponse(w http.ResponseWriter, resp response) {
 
 // readRequest records what the client sent. Parameters come from the query
 // string, an urlencoded body or a multipart body, as the API accepts all
-// three; a body that cannot be parsed is kept as parseErr (code 101).
+// three, merged with the body's values first so that a parameter in both
+// takes the body's value; a body that cannot be parsed is kept as parseErr
+// (code 101). The method is the path's, else the cmd parameter's.
 func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) *Request {
-	method, _ := apiMethod(r.URL.Path)
+	method, routed := apiMethod(r.URL.Path)
 	req := &Request{
-		Method:      method,
 		HTTPMethod:  r.Method,
 		Query:       r.URL.Query(),
 		ContentType: r.Header.Get("Content-Type"),
@@ -373,11 +395,21 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) *Request {
 	if err != nil {
 		req.parseErr = errorf(CodeInvalidArgument, "Invalid request body: %v", err)
 	}
-	if r.Form == nil {
-		r.Form = url.Values{}
+	// r.Form puts urlencoded body values before the query's but multipart
+	// values after them, so merge by hand: body (r.PostForm holds both
+	// kinds) first, then the query.
+	params := url.Values{}
+	for k, vs := range r.PostForm {
+		params[k] = append(params[k], vs...)
 	}
-	req.Params = r.Form
-	p := paramReader{v: r.Form}
+	for k, vs := range req.Query {
+		params[k] = append(params[k], vs...)
+	}
+	req.Params = params
+	p := paramReader{v: params}
+	if routed {
+		req.Method = cmp.Or(method, p.str("cmd"))
+	}
 	req.Offset = intOr(p.str("offset"), 0)
 	req.Count = intOr(p.str("count"), 20)
 	return req

@@ -10,7 +10,7 @@ import (
 
 // Request is what the server received, recorded for tests to assert on.
 type Request struct {
-	Method      string     // API method from the path ("GetUsers")
+	Method      string     // API method from the path or the cmd parameter ("GetUsers")
 	HTTPMethod  string     // "POST" for well-behaved clients
 	Params      url.Values // query and body parameters merged
 	Query       url.Values // query-string parameters only (should be empty: body keeps them out of logs)
