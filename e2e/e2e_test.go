@@ -127,10 +127,10 @@ func TestEndToEnd(t *testing.T) {
 	started := time.Now()
 	bin := exporterBinary(t)
 
-	// The exporter, in demo mode, with every collector on (queue demand from
-	// GetACDState is off by default) so that every dashboard panel has data.
+	// The exporter, in demo mode with no other flag: the demo turns every
+	// collector on, so every dashboard panel must have data.
 	expAddr := freeAddr(t)
-	exporter := startProcess(t, "voximplant_exporter", bin, "--demo", "--collector.acd-state", "--web.listen-address="+expAddr, "--web.telemetry-path=/metrics")
+	exporter := startProcess(t, "voximplant_exporter", bin, "--demo", "--web.listen-address="+expAddr)
 	waitFor(t, "the exporter's /metrics", 30*time.Second, []*process{exporter}, func() (bool, string) {
 		code, body, err := httpGet("http://" + expAddr + "/metrics")
 		if err != nil {
@@ -139,8 +139,8 @@ func TestEndToEnd(t *testing.T) {
 		if code != 200 {
 			return false, fmt.Sprintf("HTTP %d: %.300s", code, body)
 		}
-		return strings.Contains(string(body), "voximplant_up") && strings.Contains(string(body), "voximplant_acd_state_up"),
-			"no voximplant_up or voximplant_acd_state_up in the answer yet"
+		return strings.Contains(string(body), "voximplant_up") && strings.Contains(string(body), "voximplant_scrape_collector_success"),
+			"no voximplant_up or voximplant_scrape_collector_success in the answer yet"
 	})
 
 	// Prometheus, with the example configuration pointed at it.
@@ -191,7 +191,8 @@ func TestEndToEnd(t *testing.T) {
 	})
 
 	t.Run("target up", func(t *testing.T) { checkTarget(t, api) })
-	for _, m := range []string{"voximplant_up", "voximplant_acd_state_up"} {
+	t.Run("every collector on and succeeding", func(t *testing.T) { checkCollectors(t, api) })
+	for _, m := range []string{"voximplant_up", "voximplant_scrape_collector_success"} {
 		t.Run(m, func(t *testing.T) {
 			s, err := api.query(m)
 			if err != nil {
@@ -280,7 +281,31 @@ var wantAlerts = []string{
 	"VoximplantExporterDown", "VoximplantScrapeFailing", "VoximplantQueueNoReadyOperators",
 	"VoximplantQueueUnderstaffed", "VoximplantOperatorStuckInStatus", "VoximplantOperatorsBanned",
 	"VoximplantUserBalanceLow", "VoximplantAPIErrors",
-	"VoximplantACDStateFailing", "VoximplantCallsWaitingNoReadyOperators", "VoximplantQueueLongestWaitHigh",
+	"VoximplantCollectorFailing", "VoximplantCallsWaitingNoReadyOperators", "VoximplantQueueLongestWaitHigh",
+	"VoximplantQueueServiceLevelLow", "VoximplantQueueAbandonmentHigh", "VoximplantQueueUnderstaffedForLoad",
+	"VoximplantSQTasksWaitingNoReadyAgents", "VoximplantSQLongestWaitHigh", "VoximplantSQServiceLevelLow",
+	"VoximplantSQUnderstaffedForLoad",
+}
+
+// demoCollectors are the collectors --demo turns on.
+var demoCollectors = []string{"users", "acd_state", "queue_stats", "smartqueue"}
+
+// checkCollectors: the demo runs every collector, and each reads its
+// source whole.
+func checkCollectors(t *testing.T, api promAPI) {
+	s, err := api.query("voximplant_scrape_collector_success")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, x := range s {
+		got[x.Metric["collector"]] = fmt.Sprint(x.Value[1])
+	}
+	for _, c := range demoCollectors {
+		if got[c] != "1" {
+			t.Errorf("collector %s: success %q, want 1 (all: %v)", c, got[c], got)
+		}
+	}
 }
 
 func checkRules(t *testing.T, api promAPI, groups []ruleGroup) {
@@ -393,7 +418,7 @@ func checkNoExporterAlerts(t *testing.T, api promAPI) {
 	}
 	for _, a := range d.Alerts {
 		switch a.Labels["alertname"] {
-		case "VoximplantExporterDown", "VoximplantScrapeFailing", "VoximplantAPIErrors", "VoximplantACDStateFailing":
+		case "VoximplantExporterDown", "VoximplantScrapeFailing", "VoximplantAPIErrors", "VoximplantCollectorFailing":
 			t.Errorf("%s is %s against a healthy demo exporter: %v", a.Labels["alertname"], a.State, a.Labels)
 		default:
 			t.Logf("%s %s %v", a.State, a.Labels["alertname"], a.Labels)
