@@ -370,7 +370,9 @@ const (
 )
 
 // wholeWindowSlack is how much shorter than the window an interval may be
-// and still count as covering it: the API may round the bounds asked for.
+// and still count as covering it (the API may round the bounds asked
+// for); at most a quarter of the window, so that a short window's intervals are
+// not each taken for the whole.
 const wholeWindowSlack = time.Minute
 
 // sqWindowValue reduces one queue's values of a report to the window's
@@ -382,6 +384,7 @@ const wholeWindowSlack = time.Minute
 // average them over the window with). A null value is no data and is
 // skipped; no value at all is no figure.
 func sqWindowValue(vals []voxapi.SQMetricValue, window time.Duration, combine sqCombine) (float64, bool) {
+	slack := min(wholeWindowSlack, window/4)
 	var sum, best float64
 	n := 0
 	latest := -1
@@ -390,7 +393,7 @@ func sqWindowValue(vals []voxapi.SQMetricValue, window time.Duration, combine sq
 		if v.Value == nil {
 			continue
 		}
-		if v.FromDate.Valid && v.ToDate.Valid && v.ToDate.Time.Sub(v.FromDate.Time) >= window-wholeWindowSlack {
+		if v.FromDate.Valid && v.ToDate.Valid && v.ToDate.Time.Sub(v.FromDate.Time) >= window-slack {
 			return *v.Value, true
 		}
 		sum += *v.Value

@@ -558,8 +558,14 @@ func TestSQWindowValue(t *testing.T) {
 		{"null only", []voxapi.SQMetricValue{iv(0, 30, nil)}, sqSum, 0, false},
 		{"no values", nil, sqLast, 0, false},
 		{"undated: the last", []voxapi.SQMetricValue{{Value: f64(1)}, {Value: f64(2)}}, sqLast, 2, true},
+		// A 2-minute window: 1-minute intervals are not the whole.
+		{"short window", []voxapi.SQMetricValue{iv(0, 1, f64(1)), iv(1, 2, f64(2))}, sqSum, 3, true},
 	} {
-		got, ok := sqWindowValue(c.vals, window, c.combine)
+		w := window
+		if c.name == "short window" {
+			w = 2 * time.Minute
+		}
+		got, ok := sqWindowValue(c.vals, w, c.combine)
 		if got != c.want || ok != c.ok {
 			t.Errorf("%s: %v %v, want %v %v", c.name, got, ok, c.want, c.ok)
 		}
