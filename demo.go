@@ -23,6 +23,11 @@ type demoAPI struct {
 // demoEvolveEvery is how often the demo's operators change status.
 const demoEvolveEvery = 2 * time.Second
 
+// demoWarmUp is how much simulated history the demo has at start: the
+// statistics window's default, so that the queue outcome series are there
+// from the first scrape.
+const demoWarmUp = 30 * time.Minute
+
 // startDemo starts the simulated API with users operators, generated from
 // seed, so that ids and names are the same on every start (a restart does
 // not leave the old applications behind in Prometheus). It changes no
@@ -33,6 +38,10 @@ func startDemo(ctx context.Context, users int, seed int64, logger *slog.Logger) 
 	if err != nil {
 		return nil, fmt.Errorf("generate demo key: %w", err)
 	}
+	// The account starts demoWarmUp in the past and is simulated up to now
+	// before the first scrape, so the statistics window already holds
+	// calls; its busy period is moved to just after the real start.
+	start := time.Now()
 	account := voxsim.Generate(voxsim.GenConfig{
 		Users:  users,
 		Apps:   2,
@@ -41,8 +50,13 @@ func startDemo(ctx context.Context, users int, seed int64, logger *slog.Logger) 
 		// One SmartQueue (ACD v2) application beside the ACD ones.
 		SmartQueues: 2,
 		Seed:        seed,
-		Now:         time.Now(),
+		Now:         start.Add(-demoWarmUp),
 	})
+	for i := range account.Queues {
+		if q := &account.Queues[i]; !q.BusyAt.IsZero() {
+			q.BusyAt = q.BusyAt.Add(demoWarmUp)
+		}
+	}
 	srv, err := voxsim.Start(voxsim.Config{
 		Credentials: creds,
 		Account:     account,
@@ -54,6 +68,7 @@ func startDemo(ctx context.Context, users int, seed int64, logger *slog.Logger) 
 	if err != nil {
 		return nil, fmt.Errorf("start simulated API: %w", err)
 	}
+	srv.Evolve(start)
 	go srv.RunEvolution(ctx, demoEvolveEvery)
 
 	d := &demoAPI{srv: srv, url: srv.URL(), credentialsJSON: creds.JSON()}

@@ -436,6 +436,10 @@ func checkDashboard(t *testing.T, api promAPI, d dashboard) {
 	for _, mode := range []string{"all", "one value"} {
 		t.Run(mode, func(t *testing.T) {
 			values := map[string]string{}
+			// unselectable are variables with no value under the values
+			// chosen before them (the SmartQueue queues of an ACD-only
+			// application): they stay at All and need not select data.
+			unselectable := map[string]bool{}
 			for _, v := range d.Templating.List {
 				switch v.Type {
 				case "datasource":
@@ -452,6 +456,12 @@ func checkDashboard(t *testing.T, api promAPI, d dashboard) {
 					vals, err := api.labelValues(label, sel)
 					if err != nil {
 						t.Fatalf("variable %s: label_values(%s, %s): %v", v.Name, sel, label, err)
+					}
+					if len(vals) == 0 && mode == "one value" {
+						t.Logf("$%s has no value under the values chosen before it (%s): left at All", v.Name, sel)
+						unselectable[v.Name] = true
+						values[v.Name] = ".*"
+						continue
 					}
 					if len(vals) == 0 {
 						t.Fatalf("variable %s: label_values(%s, %s) is empty", v.Name, sel, label)
@@ -500,7 +510,7 @@ func checkDashboard(t *testing.T, api promAPI, d dashboard) {
 				}
 			}
 			for _, v := range d.Templating.List {
-				if v.Type == "query" && hits[v.Name] == 0 && usedByPanels(d, v.Name) {
+				if v.Type == "query" && hits[v.Name] == 0 && usedByPanels(d, v.Name) && !unselectable[v.Name] {
 					t.Errorf("no panel returned data with $%s = %s", v.Name, values[v.Name])
 				}
 			}
