@@ -20,27 +20,6 @@ import (
 	"time"
 )
 
-// requireTools reports whether a missing tool is a failure (CI) rather than
-// a skip.
-func requireTools() bool { return os.Getenv("REQUIRE_TOOLS") == "1" }
-
-// needTool returns the path of an external tool, or skips the test loudly
-// (fails it under REQUIRE_TOOLS=1) when the tool is not installed.
-func needTool(t *testing.T, name, pkg string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err == nil {
-		return p
-	}
-	msg := fmt.Sprintf("%s is not installed (Debian package %s); REQUIRE_TOOLS=1 turns this skip into a failure", name, pkg)
-	if requireTools() {
-		t.Fatal(msg)
-	}
-	fmt.Fprintf(os.Stderr, "\n*** SKIP %s: %s ***\n\n", t.Name(), msg)
-	t.Skip(msg)
-	return ""
-}
-
 // repoRoot is the module root: the parent of this package's directory.
 func repoRoot(t *testing.T) string {
 	t.Helper()
