@@ -42,6 +42,7 @@ GOTEST = $(GO) run gotest.tools/gotestsum@$(GOTESTSUM_VERSION) --format $(TEST_F
 
 .PHONY: test-cc test-prom3 tools
 test: test-cc
+	@echo "== $(PKGS), with the tools on PATH: $$(for t in prometheus promtool amtool; do command -v $$t || echo "(no $$t)"; done | tr '\n' ' ')"
 	$(GOTEST) $(PKGS)
 	@if ($(PROM3_BUILT)); then \
 		$(MAKE) --no-print-directory test-prom3; \
@@ -90,9 +91,10 @@ TOOL_TESTS := Promtool|Prometheus|Amtool|EndToEnd
 test-prom3: test-cc
 	@($(PROM3_BUILT)) || { echo "the Prometheus 3 tools ($(PROM3_BINS)) are not built: run make tools" >&2; exit 1; }
 	@echo "== tool tests against Prometheus $(PROM3_RELEASE) ($(PROM3_VERSION)) and amtool $(AM_VERSION)"
+	pkgs=$$($(GO) list -f '$(TOOL_PKGS_TEMPLATE)' ./...) && [ -n "$$pkgs" ] && \
 	PROMETHEUS_BIN=$(abspath $(PROM3_DIR))/prometheus PROMTOOL_BIN=$(abspath $(PROM3_DIR))/promtool \
 	AMTOOL_BIN=$(abspath $(AM_DIR))/amtool \
-	$(GOTEST) -run '$(TOOL_TESTS)' $$($(GO) list -f '$(TOOL_PKGS_TEMPLATE)' ./...)
+	$(GOTEST) -run '$(TOOL_TESTS)' $$pkgs
 
 # The packages whose tests import internal/testtools.
 TOOL_PKGS_TEMPLATE := {{$$p := .ImportPath}}{{range .TestImports}}{{if eq . "$(PKG)/internal/testtools"}}{{$$p}} {{end}}{{end}}{{range .XTestImports}}{{if eq . "$(PKG)/internal/testtools"}}{{$$p}} {{end}}{{end}}
