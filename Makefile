@@ -69,19 +69,23 @@ endif
 ## No web UI assets (the builtinassets tag needs generated files the module
 ## lacks): the tests use the HTTP API only.
 PROM3_VERSION ?= v0.316.0
-PROM3_RELEASE ?= 3.16
 AM_VERSION    ?= v0.35.0
+# Prometheus 3.x.y is Go module version v0.3xx.y.
+PROM3_RELEASE := $(shell echo $(PROM3_VERSION) | sed -E 's/^v0\.([0-9])([0-9][0-9])\./\1.\2./')
 PROM3_DIR     := .tmp/tools/prometheus-$(PROM3_VERSION)
 AM_DIR        := .tmp/tools/alertmanager-$(AM_VERSION)
 PROM3_BINS    := $(PROM3_DIR)/prometheus $(PROM3_DIR)/promtool $(AM_DIR)/amtool
 PROM3_BUILT    = for f in $(PROM3_BINS); do [ -x $$f ] || exit 1; done
 tools: $(PROM3_BINS)
 
+# -X sets the version that --version prints (and the tests log), as the
+# projects' own release builds do.
+TOOLS_VERSION_FLAG = -ldflags=-X=github.com/prometheus/common/version.Version=$(1)
 $(PROM3_DIR)/%:
-	GOBIN=$(abspath $(PROM3_DIR)) CGO_ENABLED=0 $(GO) install github.com/prometheus/prometheus/cmd/$*@$(PROM3_VERSION)
+	GOBIN=$(abspath $(PROM3_DIR)) $(GO) install $(call TOOLS_VERSION_FLAG,$(PROM3_RELEASE)) github.com/prometheus/prometheus/cmd/$*@$(PROM3_VERSION)
 
 $(AM_DIR)/%:
-	GOBIN=$(abspath $(AM_DIR)) CGO_ENABLED=0 $(GO) install github.com/prometheus/alertmanager/cmd/$*@$(AM_VERSION)
+	GOBIN=$(abspath $(AM_DIR)) $(GO) install $(call TOOLS_VERSION_FLAG,$(AM_VERSION:v%=%)) github.com/prometheus/alertmanager/cmd/$*@$(AM_VERSION)
 
 ## test-prom3: the tests that use a tool (those whose name matches
 ## TOOL_TESTS, in the packages that import internal/testtools) against the

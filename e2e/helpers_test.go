@@ -187,9 +187,11 @@ type apiResponse struct {
 	ErrorType string          `json:"errorType"`
 	Error     string          `json:"error"`
 	Warnings  []string        `json:"warnings"`
+	Infos     []string        `json:"infos"`
 }
 
 // call performs a GET (params nil) or form POST against /api/v1/<path>.
+// A success that carries warnings or infos is an error too.
 func (p promAPI) call(path string, params url.Values) (json.RawMessage, error) {
 	u := p.base + "/api/v1/" + path
 	var resp *http.Response
@@ -213,6 +215,12 @@ func (p promAPI) call(path string, params url.Values) (json.RawMessage, error) {
 	}
 	if r.Status != "success" {
 		return nil, fmt.Errorf("HTTP %d: %s: %s", resp.StatusCode, r.ErrorType, r.Error)
+	}
+	// An annotated answer is a query to fix: Prometheus 3 adds infos such as
+	// "metric might not be a counter" for rate() over a gauge, which 2.42
+	// evaluates without a word.
+	if len(r.Warnings)+len(r.Infos) > 0 {
+		return nil, fmt.Errorf("the answer carries warnings %q and infos %q", r.Warnings, r.Infos)
 	}
 	return r.Data, nil
 }
