@@ -94,11 +94,13 @@ $(AM_DIR)/%:
 TOOL_TESTS := Promtool|Prometheus|Amtool|EndToEnd
 test-prom3: test-cc
 	@($(PROM3_BUILT)) || { echo "the Prometheus 3 tools ($(PROM3_BINS)) are not built: run make tools" >&2; exit 1; }
-	@echo "== tool tests against Prometheus $(PROM3_RELEASE) ($(PROM3_VERSION)) and amtool $(AM_VERSION)"
-	pkgs=$$($(GO) list -f '$(TOOL_PKGS_TEMPLATE)' ./...) && [ -n "$$pkgs" ] && \
-	PROMETHEUS_BIN=$(abspath $(PROM3_DIR))/prometheus PROMTOOL_BIN=$(abspath $(PROM3_DIR))/promtool \
-	AMTOOL_BIN=$(abspath $(AM_DIR))/amtool \
-	$(GOTEST) -run '$(TOOL_TESTS)' $$pkgs
+	@pkgs=$$($(GO) list -f '$(TOOL_PKGS_TEMPLATE)' ./...) && [ -n "$$pkgs" ] && \
+	echo "== tool tests against Prometheus $(PROM3_RELEASE) and amtool $(AM_VERSION:v%=%) in" $$pkgs && \
+	echo "$(PROM3_ENV)" && \
+	echo "$(GOTEST) -run '$(TOOL_TESTS)'" && \
+	$(PROM3_ENV) $(GOTEST) -run '$(TOOL_TESTS)' $$pkgs
+PROM3_ENV = PROMETHEUS_BIN=$(abspath $(PROM3_DIR))/prometheus PROMTOOL_BIN=$(abspath $(PROM3_DIR))/promtool \
+	AMTOOL_BIN=$(abspath $(AM_DIR))/amtool
 
 # The packages whose tests import internal/testtools.
 TOOL_PKGS_TEMPLATE := {{$$p := .ImportPath}}{{range .TestImports}}{{if eq . "$(PKG)/internal/testtools"}}{{$$p}} {{end}}{{end}}{{range .XTestImports}}{{if eq . "$(PKG)/internal/testtools"}}{{$$p}} {{end}}{{end}}
