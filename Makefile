@@ -22,11 +22,88 @@ all: lint build test
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BINARY) .
 
-## test: every test with the race detector. Tests that need promtool,
-## prometheus or amtool skip loudly without them; REQUIRE_TOOLS=1 (set by CI)
-## turns those skips into failures.
-test:
-	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...
+## test: every test with the race detector, through gotestsum (pinned, run
+## from the module proxy like staticcheck), whose summary at the end lists
+## every skipped and failed test. Tests that need promtool, prometheus or
+## amtool skip loudly without them; REQUIRE_TOOLS=1 (set by CI) turns those
+## skips into failures. The first run uses the tools on PATH (Debian's
+## Prometheus 2.42, the oldest supported); then test-prom3 runs the tool
+## tests again against Prometheus 3 when `make tools` has built it.
+## RACE= turns -race off (it needs a C compiler); TEST_FORMAT=testname lists
+## every test; TEST_FLAGS passes more go test flags (-run, -short, -v);
+## PKGS limits the first run to some packages.
+GOTESTSUM_VERSION ?= v1.13.0
+TEST_FORMAT ?= pkgname
+RACE ?= -race
+TEST_FLAGS ?=
+PKGS ?= ./...
+GOTEST = $(GO) run gotest.tools/gotestsum@$(GOTESTSUM_VERSION) --format $(TEST_FORMAT) \
+	--raw-command -- $(GO) test -json $(RACE) -count=1 -timeout $(TEST_TIMEOUT) $(TEST_FLAGS)
+
+.PHONY: test-cc test-prom3 tools
+test: test-cc
+	@echo "== $(PKGS), with the tools on PATH: $$(for t in prometheus promtool amtool; do command -v $$t || echo "(no $$t)"; done | tr '\n' ' ')"
+	$(GOTEST) $(PKGS)
+	@if ($(PROM3_BUILT)); then \
+		$(MAKE) --no-print-directory test-prom3; \
+	elif [ "$$REQUIRE_TOOLS" = 1 ]; then \
+		echo "REQUIRE_TOOLS=1 but the Prometheus 3 tools are not built: run make tools first" >&2; exit 1; \
+	else \
+		echo; echo "*** SKIPPED: the run against Prometheus $(PROM3_RELEASE) and amtool $(AM_VERSION): run make tools (builds them into .tmp/tools/, once) ***"; echo; \
+	fi
+
+# The race detector is cgo: without a C compiler go test fails with "go:
+# -race requires cgo", which does not say what to install.
+test-cc:
+ifneq ($(strip $(RACE)),)
+	@cc=$$($(GO) env CC); cc=$${cc%% *}; \
+	if [ "$$($(GO) env CGO_ENABLED)" != 1 ] || ! command -v "$${cc:-gcc}" >/dev/null 2>&1; then \
+		echo "make test uses -race, which needs a C compiler (gcc); install it (apt-get install gcc) or run make test RACE=" >&2; \
+		exit 1; \
+	fi
+endif
+
+## tools: Prometheus 3 (prometheus, promtool) and Alertmanager's amtool,
+## built from their Go modules at pinned versions into .tmp/tools/ for
+## test-prom3 (about 6 minutes on 2 cores, once: kept while the version is).
+## No web UI assets (the builtinassets tag needs generated files the module
+## lacks): the tests use the HTTP API only.
+PROM3_VERSION ?= v0.316.0
+AM_VERSION    ?= v0.35.0
+# Prometheus 3.x.y is Go module version v0.3xx.y.
+PROM3_RELEASE := $(shell echo $(PROM3_VERSION) | sed -E 's/^v0\.([0-9])([0-9][0-9])\./\1.\2./')
+PROM3_DIR     := .tmp/tools/prometheus-$(PROM3_VERSION)
+AM_DIR        := .tmp/tools/alertmanager-$(AM_VERSION)
+PROM3_BINS    := $(PROM3_DIR)/prometheus $(PROM3_DIR)/promtool $(AM_DIR)/amtool
+PROM3_BUILT    = for f in $(PROM3_BINS); do [ -x $$f ] || exit 1; done
+tools: $(PROM3_BINS)
+
+# -X sets the version that --version prints (and the tests log), as the
+# projects' own release builds do.
+TOOLS_VERSION_FLAG = -ldflags=-X=github.com/prometheus/common/version.Version=$(1)
+$(PROM3_DIR)/%:
+	GOBIN=$(abspath $(PROM3_DIR)) $(GO) install $(call TOOLS_VERSION_FLAG,$(PROM3_RELEASE)) github.com/prometheus/prometheus/cmd/$*@$(PROM3_VERSION)
+
+$(AM_DIR)/%:
+	GOBIN=$(abspath $(AM_DIR)) $(GO) install $(call TOOLS_VERSION_FLAG,$(AM_VERSION:v%=%)) github.com/prometheus/alertmanager/cmd/$*@$(AM_VERSION)
+
+## test-prom3: the tests that use a tool (those whose name matches
+## TOOL_TESTS, in the packages that import internal/testtools) against the
+## `make tools` build, which PROMETHEUS_BIN, PROMTOOL_BIN and AMTOOL_BIN
+## name to the tests.
+TOOL_TESTS := Promtool|Prometheus|Amtool|EndToEnd
+test-prom3: test-cc
+	@($(PROM3_BUILT)) || { echo "the Prometheus 3 tools ($(PROM3_BINS)) are not built: run make tools" >&2; exit 1; }
+	@pkgs=$$($(GO) list -f '$(TOOL_PKGS_TEMPLATE)' ./...) && [ -n "$$pkgs" ] && \
+	echo "== tool tests against Prometheus $(PROM3_RELEASE) and amtool $(AM_VERSION:v%=%) in" $$pkgs && \
+	echo "$(PROM3_ENV)" && \
+	echo "$(GOTEST) -run '$(TOOL_TESTS)'" && \
+	$(PROM3_ENV) $(GOTEST) -run '$(TOOL_TESTS)' $$pkgs
+PROM3_ENV = PROMETHEUS_BIN=$(abspath $(PROM3_DIR))/prometheus PROMTOOL_BIN=$(abspath $(PROM3_DIR))/promtool \
+	AMTOOL_BIN=$(abspath $(AM_DIR))/amtool
+
+# The packages whose tests import internal/testtools.
+TOOL_PKGS_TEMPLATE := {{$$p := .ImportPath}}{{range .TestImports}}{{if eq . "$(PKG)/internal/testtools"}}{{$$p}} {{end}}{{end}}{{range .XTestImports}}{{if eq . "$(PKG)/internal/testtools"}}{{$$p}} {{end}}{{end}}
 
 ## lint: gofmt, go vet and staticcheck. staticcheck runs from the module
 ## proxy at a pinned version (the latest that supports this Go), so nothing

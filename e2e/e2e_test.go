@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/voximplant-exporter/voximplant_exporter/internal/testtools"
 )
 
 // Timing of the end-to-end run: Prometheus scrapes every 2s and evaluates
@@ -123,7 +125,7 @@ func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test skipped in -short mode")
 	}
-	prometheus := needTool(t, "prometheus", "prometheus")
+	prometheus := testtools.Need(t, testtools.Prometheus)
 	started := time.Now()
 	bin := exporterBinary(t)
 

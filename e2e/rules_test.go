@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/voximplant-exporter/voximplant_exporter/internal/testtools"
 	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
 )
 
@@ -24,13 +25,13 @@ func ruleFiles(t *testing.T) []string {
 }
 
 func TestPromtoolCheckRules(t *testing.T) {
-	promtool := needTool(t, "promtool", "prometheus")
+	promtool := testtools.Need(t, testtools.Promtool)
 	out := run(t, time.Minute, repoRoot(t), promtool, append([]string{"check", "rules"}, ruleFiles(t)...)...)
 	t.Log(out)
 }
 
 func TestPromtoolTestRules(t *testing.T) {
-	promtool := needTool(t, "promtool", "prometheus")
+	promtool := testtools.Need(t, testtools.Promtool)
 	tests, err := filepath.Glob(filepath.Join(repoRoot(t), "alerts", "tests", "*.yml"))
 	if err != nil || len(tests) == 0 {
 		t.Fatalf("no rule unit tests in alerts/tests: %v", err)
@@ -42,7 +43,7 @@ func TestPromtoolTestRules(t *testing.T) {
 // TestPromtoolCheckConfig checks the example Prometheus configuration,
 // including that its relative rule_files paths resolve.
 func TestPromtoolCheckConfig(t *testing.T) {
-	promtool := needTool(t, "promtool", "prometheus")
+	promtool := testtools.Need(t, testtools.Promtool)
 	// Run from elsewhere: relative rule paths must resolve against the file.
 	out := run(t, time.Minute, os.TempDir(), promtool, "check", "config", filepath.Join(repoRoot(t), "examples", "prometheus.yml"))
 	if !strings.Contains(out, "rule files found") {
@@ -52,7 +53,7 @@ func TestPromtoolCheckConfig(t *testing.T) {
 }
 
 func TestAmtoolCheckConfig(t *testing.T) {
-	amtool := needTool(t, "amtool", "prometheus-alertmanager")
+	amtool := testtools.Need(t, testtools.Amtool)
 	cfg := filepath.Join(repoRoot(t), "examples", "alertmanager.yml")
 	t.Log(run(t, time.Minute, repoRoot(t), amtool, "check-config", cfg))
 
