@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/voximplant-exporter/voximplant_exporter/internal/testkit"
+	"github.com/voximplant-exporter/voximplant_exporter/internal/testtools"
 	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
 )
 
@@ -47,8 +48,12 @@ func TestMain(m *testing.M) {
 // PATH); without it the test skips loudly, or fails under REQUIRE_TOOLS=1.
 func requireTool(t *testing.T, name string) string {
 	t.Helper()
-	env := strings.ToUpper(name) + "_BIN"
-	return testkit.Tool(t, name, env, "apt-get install prometheus prometheus-alertmanager, or make tools")
+	tools := map[string]testtools.Tool{"promtool": testtools.Promtool, "prometheus": testtools.Prometheus, "amtool": testtools.Amtool}
+	tool, ok := tools[name]
+	if !ok {
+		t.Fatalf("no tool %s", name)
+	}
+	return testtools.Need(t, tool)
 }
 
 // runExporter runs the binary to completion with a timeout.

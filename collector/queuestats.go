@@ -265,11 +265,11 @@ var (
 		"Average time callers waited over the window, until answer or hang-up (WT avg).", "application", "queue_id", "queue")
 	qsMaxWaitDesc = desc("acd_queue_stats_max_wait_seconds",
 		"Longest time a caller waited over the window (WT max).", "application", "queue_id", "queue")
-	qsWaitSumDesc = desc("acd_queue_stats_wait_seconds_sum",
+	qsWaitSumDesc = desc("acd_queue_stats_total_wait_seconds",
 		"Total time callers waited over the window (WT sum), to combine queues.", "application", "queue_id", "queue")
 	qsAvgHandleDesc = desc("acd_queue_stats_average_handle_seconds",
 		"Average handling time (talk plus after-call work) over the window (HT avg).", "application", "queue_id", "queue")
-	qsHandleSumDesc = desc("acd_queue_stats_handle_seconds_sum",
+	qsHandleSumDesc = desc("acd_queue_stats_total_handle_seconds",
 		"Total handling time over the window (HT sum), to combine queues.", "application", "queue_id", "queue")
 	qsHandledDesc = desc("acd_queue_stats_handled_calls",
 		"Calls handled over the window (HT count), to combine handling times across queues.", "application", "queue_id", "queue")

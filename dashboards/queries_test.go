@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/voximplant-exporter/voximplant_exporter/internal/testtools"
 )
 
 // sample is one series an expression must return: its labels as promtool
@@ -86,14 +88,8 @@ var grafanaVar = regexp.MustCompile(`\$__rate_interval|\$__interval|\$\{?\w+\}?`
 // with promtool (Prometheus' own engine), every variable at All, and
 // compares them with hand-computed values: aggregation across queues from
 // sums and counts, HA pairs not doubled, thresholds in force joined.
-func TestOverviewQueries(t *testing.T) {
-	promtool, err := exec.LookPath("promtool")
-	if err != nil {
-		if os.Getenv("REQUIRE_TOOLS") == "1" {
-			t.Fatal("promtool not found and REQUIRE_TOOLS=1 (apt-get install prometheus)")
-		}
-		t.Skip("SKIPPED: promtool not found (apt-get install prometheus); set REQUIRE_TOOLS=1 to fail instead")
-	}
+func TestOverviewQueriesPromtool(t *testing.T) {
+	promtool := testtools.Need(t, testtools.Promtool)
 	exprs := map[string]string{}
 	for _, p := range flatten(load(t, "overview.json").Panels) {
 		for _, tg := range p.Targets {

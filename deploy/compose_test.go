@@ -13,6 +13,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/voximplant-exporter/voximplant_exporter/internal/testtools"
 	"sigs.k8s.io/yaml"
 )
 
@@ -311,7 +312,7 @@ func TestComposePrometheusConfig(t *testing.T) {
 		t.Errorf("alerts go to %q, want [alertmanager:9093]", amTargets)
 	}
 
-	promtool := tool(t, "promtool", "prometheus")
+	promtool := testtools.Need(t, testtools.Promtool)
 	tree := containerTree(t, s)
 	out, err := command(t, time.Minute, promtool, "check", "config", filepath.Join(tree, cfgPath))
 	t.Logf("promtool check config:\n%s", out)
@@ -333,7 +334,7 @@ func TestComposePrometheusConfig(t *testing.T) {
 	}
 }
 
-func TestComposeAlertmanagerConfig(t *testing.T) {
+func TestComposeAlertmanagerConfigAmtool(t *testing.T) {
 	p := composeProject(t)
 	s := service(t, p, "alertmanager")
 	cfgPath, ok := flagValue(s.Command, "config.file")
@@ -344,7 +345,7 @@ func TestComposeAlertmanagerConfig(t *testing.T) {
 	if want := filepath.Join(root(t), "examples", "alertmanager.yml"); host != want {
 		t.Errorf("alertmanager config comes from %q, want the example routes %s", host, want)
 	}
-	amtool := tool(t, "amtool", "prometheus-alertmanager")
+	amtool := testtools.Need(t, testtools.Amtool)
 	out, err := command(t, time.Minute, amtool, "check-config", filepath.Join(containerTree(t, s), cfgPath))
 	t.Logf("amtool check-config:\n%s", out)
 	if err != nil {
