@@ -103,9 +103,9 @@ func TestQueueStatsOutcomesAndStaffing(t *testing.T) {
 		"voximplant_acd_queue_stats_offered_calls":               100,
 		"voximplant_acd_queue_stats_average_wait_seconds":        14.5,
 		"voximplant_acd_queue_stats_max_wait_seconds":            95,
-		"voximplant_acd_queue_stats_total_wait_seconds":            1421,
+		"voximplant_acd_queue_stats_total_wait_seconds":          1421,
 		"voximplant_acd_queue_stats_average_handle_seconds":      180,
-		"voximplant_acd_queue_stats_total_handle_seconds":          16200,
+		"voximplant_acd_queue_stats_total_handle_seconds":        16200,
 		"voximplant_acd_queue_stats_handled_calls":               90,
 		"voximplant_acd_queue_stats_average_abandonment_seconds": 41.25,
 		// 100 calls in 30 minutes at 180 s each: 10 Erlangs.
