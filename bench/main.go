@@ -43,6 +43,7 @@ var (
 	binary      = flag.String("binary", "./voximplant_exporter", "exporter binary to measure")
 	latency     = flag.Duration("latency", 50*time.Millisecond, "injected API round trip")
 	pageCap     = flag.Int("cap", 100, "server cap on GetUsers count")
+	queues      = flag.Int("queues", 4, "ACD queues in the generated account (each costs a statistics request per refresh with queue_stats on)")
 	sizesFlag   = flag.String("sizes", "100,1000,10000", "account sizes (users)")
 	scrapes     = flag.Int("scrapes", 40, "scrapes per pager and size for latency")
 	seqScrapes  = flag.Int("seq-scrapes", 10, "scrapes of the sequential pager at sizes of 5,000 users or more (each takes pages x round trip)")
@@ -116,7 +117,7 @@ func startSim(users int, dir string) (*sim, error) {
 	if err != nil {
 		return nil, err
 	}
-	acct := voxsim.Generate(voxsim.GenConfig{Users: users, Apps: 1, Skills: 5, Queues: 4, Seed: 1, Now: time.Now()})
+	acct := voxsim.Generate(voxsim.GenConfig{Users: users, Apps: 1, Skills: 5, Queues: *queues, Seed: 1, Now: time.Now()})
 	srv, err := voxsim.Start(voxsim.Config{Credentials: vc, Account: acct, MaxCount: *pageCap, Latency: *latency})
 	if err != nil {
 		return nil, err
