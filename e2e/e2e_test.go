@@ -213,6 +213,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("queue demand", func(t *testing.T) { checkQueueDemand(t, api) })
 	t.Run("rules healthy", func(t *testing.T) { checkRules(t, api, groups) })
 	t.Run("no exporter alerts", func(t *testing.T) { checkNoExporterAlerts(t, api) })
+	t.Run("a staffing or demand alert goes pending", func(t *testing.T) { checkStaffingAlertPending(t, api, procs) })
 	for _, d := range loadDashboards(t) {
 		t.Run("dashboard "+d.File, func(t *testing.T) { checkDashboard(t, api, d) })
 	}
@@ -426,6 +427,36 @@ func checkNoExporterAlerts(t *testing.T, api promAPI) {
 			t.Logf("%s %s %v", a.State, a.Labels["alertname"], a.Labels)
 		}
 	}
+}
+
+// checkStaffingAlertPending: the demo's load has busy periods (one a minute
+// or two after start), so a staffing or demand alert goes pending within
+// minutes; the test waits for Prometheus to say so, up to four minutes.
+func checkStaffingAlertPending(t *testing.T, api promAPI, procs []*process) {
+	var seen string
+	waitFor(t, "a staffing alert pending or firing", 4*time.Minute, procs, func() (bool, string) {
+		raw, err := api.call("alerts", nil)
+		if err != nil {
+			return false, err.Error()
+		}
+		var d struct {
+			Alerts []struct {
+				Labels map[string]string `json:"labels"`
+				State  string            `json:"state"`
+			} `json:"alerts"`
+		}
+		if err := json.Unmarshal(raw, &d); err != nil {
+			return false, err.Error()
+		}
+		for _, a := range d.Alerts {
+			if a.Labels["category"] == "staffing" && (a.State == "pending" || a.State == "firing") {
+				seen = a.State + " " + a.Labels["alertname"] + " " + a.Labels["queue"] + a.Labels["sq_queue"]
+				return true, seen
+			}
+		}
+		return false, fmt.Sprintf("%d alerts, none of category staffing pending or firing", len(d.Alerts))
+	})
+	t.Logf("seen: %s", seen)
 }
 
 // checkDashboard evaluates every template variable query and every panel
