@@ -298,3 +298,63 @@ func TestQueueStatsFailureLeavesOperatorsWhole(t *testing.T) {
 		})
 	}
 }
+
+// statsGolden are the families of the queue_stats golden file.
+var statsGolden = []string{
+	"voximplant_scrape_collector_success",
+	"voximplant_acd_queue_stats_window_seconds",
+	"voximplant_acd_queue_stats_offered_calls",
+	"voximplant_acd_queue_stats_calls",
+	"voximplant_acd_queue_stats_service_level_ratio",
+	"voximplant_acd_queue_stats_answered_within_threshold_calls",
+	"voximplant_acd_queue_stats_average_wait_seconds",
+	"voximplant_acd_queue_stats_max_wait_seconds",
+	"voximplant_acd_queue_stats_total_wait_seconds",
+	"voximplant_acd_queue_stats_average_handle_seconds",
+	"voximplant_acd_queue_stats_total_handle_seconds",
+	"voximplant_acd_queue_stats_handled_calls",
+	"voximplant_acd_queue_stats_average_abandonment_seconds",
+	"voximplant_acd_queue_offered_load_erlangs",
+	"voximplant_acd_queue_required_operators",
+}
+
+// TestQueueStatsGoldenFromVoxsim: the whole path (GetQueues' settings,
+// GetACDQueueStatistics as voxsim computes it from its call history, the
+// collector, the exposition) against a golden file. Sales (10) has
+// thresholds 20 and 60 s and four calls in the window: answered after 10 s
+// (talk 120 s, after-call work 30 s), answered after 40 s (200 s, 20 s),
+// abandoned after 50 s, rejected; a fifth, answered an hour ago, is outside
+// the window. Callback (12) sets an average service time of 240 s and had
+// no calls; VIP (11) has neither.
+func TestQueueStatsGoldenFromVoxsim(t *testing.T) {
+	freezeACDNow()
+	acct := acdAccount()
+	for i := range acct.Queues {
+		switch acct.Queues[i].ID {
+		case 10:
+			acct.Queues[i].SLThresholds = []int{20, 60}
+		case 12:
+			acct.Queues[i].AverageServiceTime = 240
+		}
+	}
+	at := func(ago time.Duration) time.Time { return acdNow.Add(-ago) }
+	acct.History = []voxsim.CallRecord{
+		{ID: 1, QueueID: 10, Arrived: at(time.Hour), Answered: at(time.Hour - 5*time.Second), Operator: 101,
+			Talk: 60 * time.Second, ACW: 10 * time.Second, TalkDone: true, ACWDone: true, QueueLength: 1},
+		{ID: 2, QueueID: 10, Arrived: at(20 * time.Minute), Answered: at(20*time.Minute - 10*time.Second), Operator: 101,
+			Talk: 120 * time.Second, ACW: 30 * time.Second, TalkDone: true, ACWDone: true, QueueLength: 1},
+		{ID: 3, QueueID: 10, Arrived: at(15 * time.Minute), Answered: at(15*time.Minute - 40*time.Second), Operator: 102,
+			Talk: 200 * time.Second, ACW: 20 * time.Second, TalkDone: true, ACWDone: true, QueueLength: 2},
+		{ID: 4, QueueID: 10, Arrived: at(10 * time.Minute), Abandoned: at(10*time.Minute - 50*time.Second), QueueLength: 1},
+		{ID: 5, QueueID: 10, Arrived: at(5 * time.Minute), Rejected: true},
+	}
+	acct.Calls = nil // nobody waiting now: the history is the whole story
+	h := newHarness(t, acct, func(c *voxsim.Config) { c.Now = func() time.Time { return acdNow } }, voxapi.AppSelector{ID: 1})
+	st := Settings{Logger: h.logs.Logger(), Now: func() time.Time { return acdNow }}
+	exp, err := New(Config{API: h.Client, Apps: h.apps, PageSize: 2, Now: st.Now, Logger: st.Logger,
+		Collectors: []Collector{NewUsers(st), NewQueueStats(st)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	compareGolden(t, exp, "golden_queue_stats.prom", statsGolden)
+}
