@@ -99,7 +99,7 @@ func (e *APIError) Hint() string {
 	case CodeAuthFailed:
 		return "authorization failed: check that the service-account key is current and not deleted"
 	case CodeForbidden:
-		return "the service account lacks a role for this method: give it the Supervisor role (GetUsers) or Developer (GetACDState)"
+		return forbiddenHint(e.Method)
 	case CodeInvalidArguments:
 		return "invalid arguments: check the configured application and flags"
 	case CodeInvalidAccount:
@@ -134,6 +134,21 @@ func (e *APIError) Hint() string {
 		return "the API is throttling: lower --voximplant.page-concurrency or scrape less often, or raise --voximplant.cache-ttl"
 	}
 	return ""
+}
+
+// forbiddenHint names the roles that may call method, where the notes say.
+func forbiddenHint(method string) string {
+	switch method {
+	case "GetACDState":
+		return "the service account lacks a role for GetACDState: give it Developer (or Admin, Owner), or turn --collector.acd-state off"
+	case "GetACDQueueStatistics":
+		return "the service account lacks a role for GetACDQueueStatistics: give it Supervisor (or User manager, Developer, Admin, Owner), or turn --collector.queue-stats off"
+	case "GetSQState", "GetSmartQueueRealtimeMetrics":
+		return "the service account lacks a role for " + method + ": Voximplant does not document which roles may call it; try Developer or Admin, or turn --collector.smartqueue off"
+	case "GetQueues":
+		return "the service account lacks a role for GetQueues: queues are then filed by their operators' bindings"
+	}
+	return "the service account lacks a role for this method: give it the Supervisor role (GetUsers) or Developer (GetACDState)"
 }
 
 // ErrorCode returns the API error code carried by err, or 0.

@@ -108,3 +108,19 @@ func TestRetryAfterParsing(t *testing.T) {
 		t.Errorf("416 without number: %v", d)
 	}
 }
+
+// TestForbiddenHintNamesTheMethodsRoles: a 104 says which roles may call
+// the method that was refused, not GetUsers' for every method.
+func TestForbiddenHintNamesTheMethodsRoles(t *testing.T) {
+	for method, want := range map[string]string{
+		"GetUsers":                     "Supervisor",
+		"GetACDState":                  "Developer",
+		"GetACDQueueStatistics":        "--collector.queue-stats",
+		"GetSQState":                   "does not document",
+		"GetSmartQueueRealtimeMetrics": "--collector.smartqueue",
+	} {
+		if h := (&APIError{Method: method, Code: CodeForbidden}).Hint(); !contains(h, want) {
+			t.Errorf("%s: hint %q lacks %q", method, h, want)
+		}
+	}
+}
