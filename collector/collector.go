@@ -152,9 +152,6 @@ func AddFlags(app *kingpin.Application) *Selection {
 	return sel
 }
 
-// PerUser reports --[no-]collector.users.
-func (s *Selection) PerUser() bool { return s.perUser }
-
 // EnableAllNotGiven turns on every collector whose switch was not given on
 // the command line, for --demo.
 func (s *Selection) EnableAllNotGiven() {
