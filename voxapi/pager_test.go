@@ -40,18 +40,48 @@ func watchArrivals(srv *voxsim.Server, done *completions) func() []arrival {
 	}
 }
 
-func newWatchedSim(t *testing.T, users, maxCount int) (*voxsim.Server, *Client, func() []arrival) {
+// holdUntilArrived holds every request that arrives on srv from now on
+// until n requests have arrived, then lets them all through: the n were
+// sent before any of them was answered, with no latency to hope on. A
+// client that sends fewer than n before waiting for an answer would wait
+// forever: after a generous bound the test fails and the hold is lifted.
+func holdUntilArrived(t *testing.T, srv *voxsim.Server, n int) {
 	t.Helper()
-	return newWatchedSimLatency(t, users, maxCount, 0)
+	holdUntilArrivedThen(t, srv, n, func() {})
 }
 
-// newWatchedSimLatency is newWatchedSim with a round trip, for tests that
-// assert which requests went out before any answer came back: without one,
-// an answer can beat a sibling request that the scheduler started late.
-func newWatchedSimLatency(t *testing.T, users, maxCount int, latency time.Duration) (*voxsim.Server, *Client, func() []arrival) {
+// holdUntilArrivedThen is holdUntilArrived that calls then once the n
+// requests have arrived, before any of them is answered.
+func holdUntilArrivedThen(t *testing.T, srv *voxsim.Server, n int, then func()) {
+	t.Helper()
+	gate := make(chan struct{})
+	all := make(chan struct{})
+	var once sync.Once
+	var seen atomic.Int64
+	srv.SetGate(gate)
+	srv.Inject(voxsim.Fault{Times: -1, Match: func(*voxsim.Request) bool {
+		if seen.Add(1) == int64(n) {
+			close(all)
+		}
+		return false
+	}})
+	release := func() { once.Do(func() { srv.SetGate(nil); close(gate) }) }
+	t.Cleanup(release)
+	go func() {
+		select {
+		case <-all:
+			then()
+		case <-time.After(30 * time.Second):
+			t.Errorf("only %d of %d requests arrived before an answer was let through", seen.Load(), n)
+		}
+		release()
+	}()
+}
+
+func newWatchedSim(t *testing.T, users, maxCount int) (*voxsim.Server, *Client, func() []arrival) {
 	t.Helper()
 	done := &completions{}
-	srv, c := newSimClient(t, voxsim.Config{Account: simAccountWith(simUsers(users)), MaxCount: maxCount, Latency: latency},
+	srv, c := newSimClient(t, voxsim.Config{Account: simAccountWith(simUsers(users)), MaxCount: maxCount},
 		func(o *Options) { o.Observer = done })
 	return srv, c, watchArrivals(srv, done)
 }
@@ -82,7 +112,8 @@ func TestFirstReadAsksPageOneAlone(t *testing.T) {
 // TestHintAsksEveryPageAtOnce: with the previous total_count every
 // expected page goes out in the first round trip.
 func TestHintAsksEveryPageAtOnce(t *testing.T) {
-	_, c, arrivals := newWatchedSimLatency(t, 300, 0, 250*time.Millisecond)
+	srv, c, arrivals := newWatchedSim(t, 300, 0)
+	holdUntilArrived(t, srv, 3)
 	users, _, err := c.GetAllUsers(context.Background(), AppSelector{ID: 1},
 		PageOptions{PageSize: 100, Concurrency: 4, Hint: PageStats{TotalCount: 300}})
 	if err != nil || len(users) != 300 {
@@ -173,12 +204,13 @@ func TestHintShrunkToNothing(t *testing.T) {
 // same application from it, with no hint from the caller; a failed read
 // forgets it, so the read after a failure asks page 1 alone again.
 func TestClientRemembersThePagePlan(t *testing.T) {
-	srv, c, arrivals := newWatchedSimLatency(t, 230, 50, 20*time.Millisecond)
+	srv, c, arrivals := newWatchedSim(t, 230, 50)
 	app := AppSelector{ID: 1}
 	if _, _, err := c.GetAllUsers(context.Background(), app, PageOptions{PageSize: 100}); err != nil {
 		t.Fatal(err)
 	}
 	first := len(arrivals())
+	holdUntilArrived(t, srv, DefaultPageConcurrency)
 	users, st, err := c.GetAllUsers(context.Background(), app, PageOptions{PageSize: 100})
 	if err != nil || len(users) != 230 {
 		t.Fatalf("%d users, %v", len(users), err)
@@ -198,9 +230,16 @@ func TestClientRemembersThePagePlan(t *testing.T) {
 		}
 	}
 
-	srv.Inject(voxsim.Fault{Method: "GetUsers", Code: CodeForbidden, Times: 1})
-	if _, _, err := c.GetAllUsers(context.Background(), app, PageOptions{PageSize: 100}); err == nil {
-		t.Fatal("the read with a forbidden page succeeded")
+	// The read that fails is cut short (as by a scrape's deadline) once
+	// every request it sent has arrived and before any is answered, so
+	// that none of its requests can reach the server after it returned
+	// and pass for the next read's (a forbidden page would free a slot,
+	// and a sibling page could still be on its way).
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	holdUntilArrivedThen(t, srv, DefaultPageConcurrency, cancel)
+	if _, _, err := c.GetAllUsers(ctx, app, PageOptions{PageSize: 100}); err == nil {
+		t.Fatal("the read cut short succeeded")
 	}
 	before := len(arrivals())
 	if _, _, err := c.GetAllUsers(context.Background(), app, PageOptions{PageSize: 100}); err != nil {
@@ -220,8 +259,11 @@ func TestClientRemembersThePagePlan(t *testing.T) {
 // TestClientBoundsEveryMethod: the client's bound on requests in flight
 // holds across methods and callers, not per GetAllUsers call.
 func TestClientBoundsEveryMethod(t *testing.T) {
-	srv, c := newSimClient(t, voxsim.Config{Account: simAccountWith(simUsers(200)), Latency: 20 * time.Millisecond},
+	srv, c := newSimClient(t, voxsim.Config{Account: simAccountWith(simUsers(200))},
 		func(o *Options) { o.MaxConcurrentRequests = 3 })
+	// The bound is reached: three requests are held together. That no
+	// fourth ever joins them is the client's doing.
+	holdUntilArrived(t, srv, 3)
 	var wg sync.WaitGroup
 	for range 2 {
 		wg.Go(func() {

@@ -356,9 +356,14 @@ func TestRunEvolution(t *testing.T) {
 	}
 
 	// Close stops it too, and Close waits for it.
+	// The evolution must be seen running before Close, or Close would
+	// only test the early return below: advance the clock and wait for a
+	// change it made.
 	done = make(chan struct{})
 	go func() { s.RunEvolution(context.Background(), time.Millisecond); close(done) }()
-	time.Sleep(5 * time.Millisecond)
+	before := s.Account()
+	clock.set(fixedNow.Add(4 * time.Hour))
+	waitFor(t, "the second evolution to change a status", func() bool { return !reflect.DeepEqual(s.Account(), before) })
 	s.Close()
 	select {
 	case <-done:
