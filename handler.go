@@ -13,6 +13,7 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/prometheus/common/expfmt"
 
 	"github.com/voximplant-exporter/voximplant_exporter/collector"
 )
@@ -49,7 +50,7 @@ func newMetricsHandler(exp *collector.Exporter, reg prometheus.Registerer, cfg *
 	serve := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), scrapeTimeout(r, cfg.timeout, cfg.timeoutOffset))
 		defer cancel()
-		format := collector.Negotiate(r.Header)
+		format := negotiate(r.Header)
 		w.Header().Set("Content-Type", string(format))
 		bw := bufio.NewWriterSize(w, 32<<10)
 		if err := exp.WriteTo(ctx, bw, format); err != nil {
@@ -103,4 +104,20 @@ func bounded(h http.Handler, n int) http.Handler {
 			http.Error(w, "too many concurrent scrapes", http.StatusServiceUnavailable)
 		}
 	})
+}
+
+// acceptedFormats are the formats the exposition offers, in order of
+// preference: OpenMetrics, then the Prometheus text formats. Protocol
+// buffers are not offered (a streamed family would have to be built whole),
+// so a scraper asking for them gets text, which Prometheus always accepts.
+var acceptedFormats = []expfmt.Format{
+	expfmt.FmtOpenMetrics_1_0_0,
+	expfmt.FmtOpenMetrics_0_0_1,
+	expfmt.FmtText,
+	expfmt.FmtText_1_0_0,
+}
+
+// negotiate picks the exposition format for a request's Accept header.
+func negotiate(h http.Header) expfmt.Format {
+	return expfmt.NegotiateAccept(h, acceptedFormats...)
 }

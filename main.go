@@ -210,7 +210,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (srv *http.Ser
 		return nil, cleanup, fmt.Errorf("invalid configuration: %w", err)
 	}
 	for _, c := range cs {
-		for _, m := range collector.Methods(c) {
+		for _, m := range collector.Methods(c.Name()) {
 			apiMetrics.Init(m)
 		}
 	}
@@ -219,6 +219,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (srv *http.Ser
 		Apps:        apps,
 		Collectors:  cs,
 		PageSize:    cfg.pageSize,
+		Reads:       cfg.collectors.Reads(),
 		CacheTTL:    cfg.cacheTTL,
 		PassTimeout: cfg.timeout,
 		Global:      globalReg,
@@ -227,6 +228,8 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (srv *http.Ser
 	if err != nil {
 		return nil, cleanup, err
 	}
+	stopDemo := cleanup
+	cleanup = func() { exp.Close(); stopDemo() }
 	logger.Info("collectors enabled", "collectors", strings.Join(cfg.collectors.Enabled(), ","), "applications", len(apps))
 
 	metrics, err := newMetricsHandler(exp, globalReg, cfg, logger)

@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -27,17 +25,17 @@ type Config struct {
 	// collector must be among them for voximplant_up.
 	Collectors []Collector
 	PageSize   int // GetUsers count; default voxapi.DefaultPageSize
-	// PageConcurrency, when positive, bounds one application's pages in
-	// flight below the client's own bound on every request.
-	PageConcurrency int
+	// Reads are the intervals of the reads made at most once per
+	// interval (Selection.Reads); zero fields take the defaults.
+	Reads ReadOptions
 	// CacheTTL lets scrapes within this long of a pass whose collectors
 	// all succeeded serve it again (0: every scrape reads the API;
 	// simultaneous scrapes always share one pass).
 	CacheTTL time.Duration
 	// PassTimeout bounds a pass that the scrape starting it would bound
-	// less: a pass runs until the later of that scrape's deadline and now
-	// plus PassTimeout (0: the scrape's deadline alone), or until no scrape
-	// waits for it any more.
+	// less: a pass runs until the latest deadline of the scrapes waiting
+	// for it, at least until its start plus PassTimeout (0: the scrapes'
+	// deadlines alone), or until no scrape waits for it any more.
 	PassTimeout time.Duration
 	// Global is gathered into every exposition beside the pass's families:
 	// the process-wide registry (build info, API request counters, Go and
@@ -49,13 +47,16 @@ type Config struct {
 
 // Exporter serves the exposition of one shared pass per scrape. It keeps
 // no metric state between scrapes: every scrape's metrics are made afresh
-// from its pass's results.
+// from its pass's results. Close ends the reads that outlive passes.
 type Exporter struct {
 	cfg    Config
 	log    *slog.Logger
 	now    func() time.Time
 	passes *passGroup
-	queues *queueDirectory
+	reads  *reads
+	close  context.CancelFunc
+	// pages are the options of each pass's GetUsers reads.
+	pages voxapi.PageOptions
 }
 
 // New builds an Exporter.
@@ -73,6 +74,9 @@ func New(cfg Config) (*Exporter, error) {
 		}
 		seen[c.Name()] = true
 	}
+	if err := cfg.Reads.withDefaults().validate(); err != nil {
+		return nil, err
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -82,25 +86,25 @@ func New(cfg Config) (*Exporter, error) {
 	if cfg.PageSize <= 0 {
 		cfg.PageSize = voxapi.DefaultPageSize
 	}
-	e := &Exporter{cfg: cfg, log: cfg.Logger, now: cfg.Now}
-	e.queues = &queueDirectory{api: cfg.API, apps: cfg.Apps, log: cfg.Logger, now: cfg.Now}
-	e.passes = &passGroup{start: e.startFlight, ttl: cfg.CacheTTL, timeout: cfg.PassTimeout, now: cfg.Now}
+	life, cancel := context.WithCancel(context.Background())
+	e := &Exporter{cfg: cfg, log: cfg.Logger, now: cfg.Now, close: cancel, pages: voxapi.PageOptions{PageSize: cfg.PageSize}}
+	e.reads = newReads(life, cfg.Now, cfg.Reads, cfg.Logger)
+	e.passes = &passGroup{start: e.startPass, ttl: cfg.CacheTTL, timeout: cfg.PassTimeout, now: cfg.Now}
 	return e, nil
 }
 
-// startFlight begins one pass: the shared reads, made lazily once, and
-// every collector's Update.
-func (e *Exporter) startFlight(ctx context.Context, cancel context.CancelCauseFunc) *flight {
-	p := &Pass{api: e.cfg.API, apps: e.cfg.Apps, started: e.now()}
-	p.users = sync.OnceValues(func() ([]AppUsers, error) {
-		return readUsers(ctx, e.cfg.API, e.cfg.Apps, voxapi.PageOptions{PageSize: e.cfg.PageSize, Concurrency: e.cfg.PageConcurrency})
-	})
-	p.queues = sync.OnceValues(func() (map[string][]voxapi.QueueInfo, error) {
-		return e.queues.get(ctx)
-	})
-	return newFlight(ctx, cancel, e.now, e.cfg.Collectors, p, func(name string, err error) {
+// Close cancels the reads still running in the background; scrapes after
+// it fail those reads.
+func (e *Exporter) Close() { e.close() }
+
+// startPass begins one pass: its reads, made lazily once, and every
+// collector's Update.
+func (e *Exporter) startPass(ctx *passContext) *Pass {
+	p := newPass(ctx, e.cfg.API, e.cfg.Apps, e.now(), e.reads, e.pages)
+	p.run(e.now, e.cfg.Collectors, func(name string, err error) {
 		logCollectorFailure(e.log, name, err)
 	})
+	return p
 }
 
 // logCollectorFailure logs a failed collector of a pass once, with the API
@@ -125,23 +129,7 @@ func (e *Exporter) SetJoinHook(h func(started bool)) {
 		e.passes.joined = nil
 		return
 	}
-	e.passes.joined = func(_ *flight, started bool) { h(started) }
-}
-
-// AcceptedFormats are the formats the exposition offers, in order of
-// preference: OpenMetrics, then the Prometheus text formats. Protocol
-// buffers are not offered (a streamed family would have to be built whole),
-// so a scraper asking for them gets text, which Prometheus always accepts.
-var AcceptedFormats = []expfmt.Format{
-	expfmt.FmtOpenMetrics_1_0_0,
-	expfmt.FmtOpenMetrics_0_0_1,
-	expfmt.FmtText,
-	expfmt.FmtText_1_0_0,
-}
-
-// Negotiate picks the exposition format for a request's Accept header.
-func Negotiate(h http.Header) expfmt.Format {
-	return expfmt.NegotiateAccept(h, AcceptedFormats...)
+	e.passes.joined = func(_ *Pass, started bool) { h(started) }
 }
 
 // WriteTo runs (or joins) a pass bounded by ctx and writes one exposition
@@ -151,12 +139,12 @@ func Negotiate(h http.Header) expfmt.Format {
 // once. The pass comes first, so the API counters in Global include this
 // scrape's own requests.
 func (e *Exporter) WriteTo(ctx context.Context, w io.Writer, format expfmt.Format) error {
-	f, leave := e.passes.join(ctx)
-	outcomes := f.wait(ctx, e.now)
+	p, leave := e.passes.join(ctx)
+	outcomes := p.wait(ctx, e.now)
 	leave()
 
 	reg := prometheus.NewRegistry()
-	if err := reg.Register(&scrapeCollector{e: e, f: f, outcomes: outcomes}); err != nil {
+	if err := reg.Register(&scrapeCollector{e: e, p: p, outcomes: outcomes}); err != nil {
 		return fmt.Errorf("collector: register the scrape: %w", err)
 	}
 	gatherers := prometheus.Gatherers{reg}
@@ -173,8 +161,8 @@ func (e *Exporter) WriteTo(ctx context.Context, w io.Writer, format expfmt.Forma
 	}
 	var streamed []*StreamFamily
 	for _, o := range outcomes {
-		if s, ok := o.res.(Streamer); ok {
-			streamed = append(streamed, s.StreamFamilies()...)
+		if o.res != nil {
+			streamed = append(streamed, o.res.Streams...)
 		}
 	}
 	return writeMerged(w, format, mfs, streamed)
@@ -242,7 +230,7 @@ var (
 // succeeded.
 type scrapeCollector struct {
 	e        *Exporter
-	f        *flight
+	p        *Pass
 	outcomes []outcome
 }
 
@@ -251,18 +239,18 @@ type scrapeCollector struct {
 func (s *scrapeCollector) Describe(chan<- *prometheus.Desc) {}
 
 func (s *scrapeCollector) Collect(ch chan<- prometheus.Metric) {
-	took := s.e.now().Sub(s.f.started)
-	if s.f.finished() {
-		took = s.f.ended.Sub(s.f.started)
+	took := s.e.now().Sub(s.p.started)
+	if s.p.finished() {
+		took = s.p.ended.Sub(s.p.started)
 	}
 	ch <- prometheus.MustNewConstMetric(scrapeDurationDesc, prometheus.GaugeValue, took.Seconds())
-	for i, o := range s.outcomes {
+	for _, o := range s.outcomes {
 		ch <- prometheus.MustNewConstMetric(collectorSuccessDesc, prometheus.GaugeValue, boolFloat(o.err == nil), o.name)
 		ch <- prometheus.MustNewConstMetric(collectorDurationDesc, prometheus.GaugeValue, o.took.Seconds(), o.name)
-		if up, ok := s.e.cfg.Collectors[i].(UpReporter); ok {
-			ch <- prometheus.MustNewConstMetric(up.UpDesc(), prometheus.GaugeValue, boolFloat(o.err == nil))
+		if up := upDescOf(o.name); up != nil {
+			ch <- prometheus.MustNewConstMetric(up, prometheus.GaugeValue, boolFloat(o.err == nil))
 		}
-		if o.res != nil {
+		if o.res != nil && o.res.Collect != nil {
 			o.res.Collect(ch)
 		}
 	}
@@ -298,11 +286,13 @@ func (e *Exporter) LastPass() (PassStatus, bool) {
 	return *e.passes.lastDone, true
 }
 
-// status summarises a finished flight.
-func (f *flight) status() PassStatus {
-	st := PassStatus{Started: f.started, Took: f.ended.Sub(f.started)}
-	for i := range f.slots {
-		st.Collectors = append(st.Collectors, CollectorStatus{Name: f.names[i], Success: f.slots[i].err == nil})
+// status summarises an answered pass. Its duration is its slowest
+// collector's, which is known as soon as every outcome is in.
+func (p *Pass) status() PassStatus {
+	st := PassStatus{Started: p.started}
+	for i := range p.slots {
+		st.Took = max(st.Took, p.slots[i].took)
+		st.Collectors = append(st.Collectors, CollectorStatus{Name: p.names[i], Success: p.slots[i].err == nil})
 	}
 	return st
 }

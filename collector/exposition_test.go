@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/common/expfmt"
 
 	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
@@ -89,10 +88,6 @@ func TestStreamedFamilyCannotShadowAGatheredOne(t *testing.T) {
 type shadowing struct{}
 
 func (shadowing) Name() string { return "shadowing" }
-func (shadowing) Update(context.Context, *Pass) (Result, error) {
-	return shadowing{}, nil
-}
-func (shadowing) Collect(chan<- prometheus.Metric) {}
-func (shadowing) StreamFamilies() []*StreamFamily {
-	return []*StreamFamily{{Name: "voximplant_up", Help: "x", Each: func(emit EmitFunc) { emit(1, "", "", "", "") }}}
+func (shadowing) Update(context.Context, *Pass) (*Result, error) {
+	return &Result{Streams: []*StreamFamily{{Name: "voximplant_up", Help: "x", Each: func(emit EmitFunc) { emit(1, "", "", "", "") }}}}, nil
 }

@@ -191,14 +191,13 @@ func newRig(t *testing.T, rc rigConfig) *rig {
 		ps = 10
 	}
 	st := Settings{Logger: r.logs.Logger().With("component", "collector"), PerUser: true}
-	pc := 0
-	if rc.serialPages {
-		pc = 1
-	}
 	r.exp, err = New(Config{API: r.client, Apps: r.apps, Collectors: []Collector{NewUsers(st)},
-		PageSize: ps, PageConcurrency: pc, Logger: st.Logger})
+		PageSize: ps, Logger: st.Logger})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if rc.serialPages {
+		r.exp.pages.Concurrency = 1
 	}
 	return r
 }

@@ -23,7 +23,7 @@ type gated struct {
 func newGated(name string) *gated { return &gated{name: name, release: make(chan struct{})} }
 
 func (g *gated) Name() string { return g.name }
-func (g *gated) Update(ctx context.Context, _ *Pass) (Result, error) {
+func (g *gated) Update(ctx context.Context, _ *Pass) (*Result, error) {
 	g.calls.Add(1)
 	select {
 	case <-g.release:
@@ -34,22 +34,20 @@ func (g *gated) Update(ctx context.Context, _ *Pass) (Result, error) {
 	if g.err != nil {
 		return nil, g.err
 	}
-	return emptyResult{}, nil
+	return &Result{Collect: func(chan<- prometheus.Metric) {}}, nil
 }
-
-type emptyResult struct{}
-
-func (emptyResult) Collect(chan<- prometheus.Metric) {}
 
 // newTestGroup is a passGroup over collectors cs, with the join hook
 // reporting on joined.
 func newTestGroup(ttl, timeout time.Duration, now func() time.Time, cs ...Collector) (*passGroup, chan bool) {
 	joined := make(chan bool, 16)
 	g := &passGroup{ttl: ttl, timeout: timeout, now: now}
-	g.start = func(ctx context.Context, cancel context.CancelCauseFunc) *flight {
-		return newFlight(ctx, cancel, now, cs, &Pass{}, nil)
+	g.start = func(ctx *passContext) *Pass {
+		p := &Pass{ctx: ctx, started: now()}
+		p.run(now, cs, nil)
+		return p
 	}
-	g.joined = func(_ *flight, started bool) { joined <- started }
+	g.joined = func(_ *Pass, started bool) { joined <- started }
 	return g, joined
 }
 
@@ -68,7 +66,7 @@ func TestPassJoinSharesOneFlight(t *testing.T) {
 		t.Fatal("two scrapes during one pass got two flights")
 	}
 	close(c.release)
-	for _, f := range []*flight{f1, f2} {
+	for _, f := range []*Pass{f1, f2} {
 		if o := f.wait(context.Background(), time.Now); o[0].err != nil {
 			t.Errorf("outcome: %v", o[0].err)
 		}
@@ -81,8 +79,8 @@ func TestPassJoinSharesOneFlight(t *testing.T) {
 }
 
 // TestPassAbandonedIsCancelledAndNotJoined: when its only scrape gives
-// up, the pass is cancelled with errAbandoned, and the next scrape starts a
-// new pass rather than inherit the abandoned one's failure.
+// up, the pass is cancelled, and the next scrape starts a new pass rather
+// than inherit the abandoned one's failure.
 func TestPassAbandonedIsCancelledAndNotJoined(t *testing.T) {
 	c := newGated("c")
 	g, joined := newTestGroup(0, 0, time.Now, c)
@@ -95,8 +93,8 @@ func TestPassAbandonedIsCancelledAndNotJoined(t *testing.T) {
 	}
 	leave()
 	<-f1.done
-	if cause, _ := c.ctxErr.Load().(error); !errors.Is(cause, errAbandoned) {
-		t.Errorf("the abandoned pass ended with %v, want errAbandoned", cause)
+	if cause, _ := c.ctxErr.Load().(error); !errors.Is(cause, context.Canceled) || !f1.abandoned.Load() {
+		t.Errorf("the abandoned pass ended with %v (abandoned %v), want it cancelled", cause, f1.abandoned.Load())
 	}
 	close(c.release)
 	f2, leave2 := g.join(context.Background())
@@ -141,7 +139,7 @@ func TestPassCacheTTLOnlyForWholePasses(t *testing.T) {
 	<-joined
 	f1.wait(context.Background(), clock)
 	leave()
-	<-f1.filed
+	<-f1.done
 	if f2, leave := g.join(context.Background()); f2 != f1 {
 		t.Error("a scrape within the TTL did not reuse the whole pass")
 	} else {
@@ -156,7 +154,7 @@ func TestPassCacheTTLOnlyForWholePasses(t *testing.T) {
 	<-joined
 	f3.wait(context.Background(), clock)
 	leave3()
-	<-f3.filed
+	<-f3.done
 	f4, leave4 := g.join(context.Background())
 	defer leave4()
 	if f4 == f3 {
@@ -164,21 +162,88 @@ func TestPassCacheTTLOnlyForWholePasses(t *testing.T) {
 	}
 }
 
+// TestPassDeadlineIsTheLaterOfScrapeAndTimeout: a pass started by a
+// scrape with a short deadline runs at least PassTimeout; one started by a
+// scrape with a long deadline runs that long.
 func TestPassDeadlineIsTheLaterOfScrapeAndTimeout(t *testing.T) {
-	now := time.Now()
-	short, cancel := context.WithDeadline(context.Background(), now.Add(time.Second))
-	defer cancel()
-	ctx, stop := withPassDeadline(context.Background(), short, now, time.Minute)
-	defer stop()
-	if dl, _ := ctx.Deadline(); !dl.Equal(now.Add(time.Minute)) {
-		t.Errorf("deadline %v, want now+1m", dl.Sub(now))
+	c := newGated("c")
+	defer close(c.release)
+	for _, tc := range []struct {
+		scrape, want time.Duration
+	}{
+		{time.Second, time.Minute},
+		{time.Hour, time.Hour},
+	} {
+		g, joined := newTestGroup(0, time.Minute, time.Now, c)
+		now := time.Now()
+		ctx, cancel := context.WithDeadline(context.Background(), now.Add(tc.scrape))
+		p, leave := g.join(ctx)
+		<-joined
+		dl, ok := p.ctx.Deadline()
+		if !ok || dl.Sub(now) < tc.want || dl.Sub(now) > tc.want+time.Second {
+			t.Errorf("scrape deadline %s: pass deadline in %s, want %s", tc.scrape, dl.Sub(now), tc.want)
+		}
+		cancel()
+		leave()
 	}
-	long, cancel2 := context.WithDeadline(context.Background(), now.Add(time.Hour))
-	defer cancel2()
-	ctx, stop = withPassDeadline(context.Background(), long, now, time.Minute)
-	defer stop()
-	if dl, _ := ctx.Deadline(); !dl.Equal(now.Add(time.Hour)) {
-		t.Errorf("deadline %v, want the scrape's hour", dl.Sub(now))
+}
+
+// TestPassRunsAsLongAsItsLongestWaitingScrape: a scrape that joins a pass
+// started by a scraper with a shorter timeout moves the pass's deadline to
+// its own, so that it is not cut short by the other's (two Prometheus
+// servers on different timeouts: the longer one kept losing data).
+func TestPassRunsAsLongAsItsLongestWaitingScrape(t *testing.T) {
+	c := newGated("c")
+	g, joined := newTestGroup(0, 0, time.Now, c)
+	short, cancelShort := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancelShort()
+	p1, leave1 := g.join(short)
+	<-joined
+	long, cancelLong := context.WithTimeout(context.Background(), time.Hour)
+	defer cancelLong()
+	p2, leave2 := g.join(long)
+	if <-joined || p2 != p1 {
+		t.Fatal("the second scrape did not join the running pass")
+	}
+	if dl, _ := p1.ctx.Deadline(); dl.Before(time.Now().Add(59 * time.Minute)) {
+		t.Fatalf("pass deadline in %s after a one-hour scrape joined", time.Until(dl))
+	}
+	// The short scrape gives up at its deadline and leaves; the pass goes
+	// on for the long one.
+	if o := p1.wait(short, time.Now); o[0].err == nil {
+		t.Fatal("the short scrape got an outcome from a gated collector")
+	}
+	leave1()
+	if err := p1.ctx.Err(); err != nil {
+		t.Fatalf("the pass ended (%v) when the short scrape left", err)
+	}
+	close(c.release)
+	o := p2.wait(long, time.Now)
+	leave2()
+	if o[0].err != nil {
+		t.Errorf("the long scrape lost the pass: %v", o[0].err)
+	}
+}
+
+// TestPassCacheHasNoGap: with a TTL, a scrape arriving after a whole pass
+// has every outcome but before the pass is filed serves it from the cache;
+// none starts a pass of its own (4 of 200 back-to-back scrapes did).
+func TestPassCacheHasNoGap(t *testing.T) {
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	ok := newGated("ok")
+	close(ok.release)
+	g, joined := newTestGroup(time.Hour, 0, clock, ok)
+	first, leave := g.join(context.Background())
+	<-joined
+	first.wait(context.Background(), clock)
+	leave()
+	for i := range 200 {
+		p, leave := g.join(context.Background())
+		leave()
+		if p != first {
+			t.Fatalf("scrape %d of 200 within the TTL started a pass of its own", i+1)
+		}
 	}
 }
 

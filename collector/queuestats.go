@@ -5,12 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/alecthomas/kingpin/v2"
 	"github.com/prometheus/client_golang/prometheus"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
 )
@@ -18,7 +16,8 @@ import (
 func init() {
 	register(spec{
 		name: QueueStatsCollector, flag: "queue-stats", defaultOn: true,
-		help: "Queue outcomes (service level, abandonment, wait and handle times) from GetACDQueueStatistics, and the operators each queue needs for its load (Erlang C); the Supervisor role suffices",
+		help:    "Queue outcomes (service level, abandonment, wait and handle times) from GetACDQueueStatistics, and the operators each queue needs for its load (Erlang C); the Supervisor role suffices",
+		methods: []string{"GetACDQueueStatistics", "GetQueues"},
 		define: func(*kingpin.Application) func(Settings) (Collector, error) {
 			return func(st Settings) (Collector, error) { return NewQueueStats(st), nil }
 		},
@@ -28,15 +27,10 @@ func init() {
 // QueueStatsCollector is the name of the queue-outcomes collector.
 const QueueStatsCollector = "queue_stats"
 
-// QueueStatsAPI is the method the queue_stats collector needs beside API.
-type QueueStatsAPI interface {
-	GetACDQueueStatistics(ctx context.Context, p voxapi.QueueStatsParams) ([]voxapi.QueueStatsRecord, error)
-}
-
-// NewQueueStats returns the queue_stats collector: each watched queue's
-// outcomes over the window, read one queue per request (a record carries
-// no queue id) at most once per refresh interval, and the staffing its load
-// needs.
+// NewQueueStats returns the queue_stats collector: the outcomes over the
+// window of every queue the watched applications own or serve, and the
+// staffing each queue's load needs. The statistics are read at most once
+// per --collector.queue-stats.refresh (Pass.QueueStats).
 func NewQueueStats(st Settings) Collector {
 	st = st.withDefaults()
 	return &queueStatsCollector{log: st.Logger, now: st.Now, opts: st.Staffing}
@@ -46,141 +40,39 @@ type queueStatsCollector struct {
 	log  *slog.Logger
 	now  func() time.Time
 	opts StaffingOptions
-
-	mu      sync.Mutex
-	last    *queueStatsResult // last whole read; nil after a failed one
-	running chan struct{}     // closed when the running read ends; nil when none runs
-	failed  error             // the last read's failure, reported by the next scrape
 }
 
 func (*queueStatsCollector) Name() string { return QueueStatsCollector }
 
-func (*queueStatsCollector) Methods() []string { return []string{"GetACDQueueStatistics", "GetQueues"} }
-
-// Update serves the last read while it is fresh (younger than the refresh
-// interval). When it is due, a new read starts in the background and the
-// scrape serves the previous read meanwhile, so that statistics never cost
-// the operator series a round trip; only a scrape with no read to serve
-// (the first, or the one after a failure) waits for the read, within its
-// deadline. A failed read is reported by the next scrape (success 0 and no
-// statistics series) and is never kept: that scrape starts the read again.
-func (c *queueStatsCollector) Update(ctx context.Context, p *Pass) (Result, error) {
-	api, ok := p.API().(QueueStatsAPI)
-	if !ok {
-		return nil, fmt.Errorf("the API client cannot call GetACDQueueStatistics")
-	}
-	c.mu.Lock()
-	now := c.now()
-	if err := c.failed; err != nil {
-		c.failed = nil
-		c.startLocked(api, p, now)
-		c.mu.Unlock()
-		return nil, err
-	}
-	if c.last != nil && now.Sub(c.last.readAt) < c.opts.Refresh {
-		r := c.last
-		c.mu.Unlock()
-		return r, nil
-	}
-	c.startLocked(api, p, now)
-	running, last := c.running, c.last
-	c.mu.Unlock()
-	if last != nil {
-		return last, nil
-	}
-	select {
-	case <-running:
-	case <-ctx.Done():
-		return nil, fmt.Errorf("queue statistics were not read before the scrape's deadline: %w", context.Cause(ctx))
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err := c.failed; err != nil {
-		c.failed = nil
-		return nil, err
-	}
-	if c.last == nil {
-		return nil, fmt.Errorf("queue statistics were not read")
-	}
-	return c.last, nil
-}
-
-// startLocked starts a read unless one runs. It outlives the pass that
-// starts it, bounded by its own deadline.
-func (c *queueStatsCollector) startLocked(api QueueStatsAPI, p *Pass, now time.Time) {
-	if c.running != nil {
-		return
-	}
-	done := make(chan struct{})
-	c.running = done
-	go func() {
-		defer close(done)
-		ctx, cancel := context.WithTimeout(context.Background(), max(c.opts.Refresh, 30*time.Second))
-		defer cancel()
-		r, err := c.read(ctx, api, p, now)
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		c.running = nil
-		if err != nil {
-			c.last, c.failed = nil, err
-			return
-		}
-		c.last = r
-	}()
-}
-
-// waitRead waits for the running read, if any (tests use it).
-func (c *queueStatsCollector) waitRead() {
-	c.mu.Lock()
-	running := c.running
-	c.mu.Unlock()
-	if running != nil {
-		<-running
-	}
-}
-
-// read reads every watched queue's statistics over the window ending at
-// now, one queue per request: all or nothing.
-func (c *queueStatsCollector) read(ctx context.Context, api QueueStatsAPI, p *Pass, now time.Time) (*queueStatsResult, error) {
-	names, _ := p.Queues() // a failure is logged there; the bindings stand in
-	apps, _ := p.Users()   // their failure is the users collector's
-	queues := watchedQueues(p.Apps(), names, apps)
-	records := make([][]voxapi.QueueStatsRecord, len(queues))
-	from := now.Add(-c.opts.Window)
-	g, gctx := errgroup.WithContext(ctx)
-	for i, q := range queues {
-		g.Go(func() error {
-			recs, err := api.GetACDQueueStatistics(gctx, voxapi.QueueStatsParams{
-				FromDate: from, ToDate: now, QueueIDs: []int64{q.ID}, Aggregation: voxapi.AggregationNone,
-			})
-			if err != nil {
-				return fmt.Errorf("queue %d of application %s: %w", q.ID, q.App, err)
-			}
-			records[i] = recs
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
+func (c *queueStatsCollector) Update(_ context.Context, p *Pass) (*Result, error) {
+	data, err := p.QueueStats(c.now, c.opts.Window)
+	if err != nil {
 		if voxapi.ErrorCode(err) == voxapi.CodeForbidden {
 			c.log.Error("GetACDQueueStatistics refused (code 104): the service account needs the Supervisor, User manager, Developer, Admin or Owner role for --collector.queue-stats", "err", err)
 		}
 		return nil, err
 	}
-	r := &queueStatsResult{readAt: now, window: c.opts.Window}
-	for i, q := range queues {
-		qs, err := c.outcomes(q, records[i])
+	return queueStatsMetrics(data, c.opts)
+}
+
+// queueStatsMetrics are the statistics series of one whole read, with the
+// staffing each queue's load needs.
+func queueStatsMetrics(data *QueueStatsData, opts StaffingOptions) (*Result, error) {
+	r := &queueStatsResult{readAt: data.ReadAt, window: data.Window}
+	for _, q := range data.Queues {
+		qs, err := outcomes(q, data.Records[q.ID], opts)
 		if err != nil {
 			return nil, err
 		}
 		r.queues = append(r.queues, qs)
 	}
-	return r, nil
+	return &Result{Collect: r.Collect}, nil
 }
 
 // outcomes turns one queue's records into what is served. With
 // aggregation=none there is one record, or none when the queue had no
 // calls in the window; more are summed.
-func (c *queueStatsCollector) outcomes(q queueRef, recs []voxapi.QueueStatsRecord) (queueOutcomes, error) {
+func outcomes(q queueRef, recs []voxapi.QueueStatsRecord, opts StaffingOptions) (queueOutcomes, error) {
 	o := queueOutcomes{ref: q}
 	for i := range recs {
 		r := &recs[i]
@@ -196,7 +88,7 @@ func (c *queueStatsCollector) outcomes(q queueRef, recs []voxapi.QueueStatsRecor
 		thresholds = q.Info.SLThresholds
 	}
 	if len(thresholds) == 0 {
-		thresholds = []float64{c.opts.Threshold.Seconds()}
+		thresholds = []float64{opts.Threshold.Seconds()}
 	}
 	o.thresholds = thresholds
 	if len(recs) == 1 && o.offered > 0 {
@@ -213,7 +105,7 @@ func (c *queueStatsCollector) outcomes(q queueRef, recs []voxapi.QueueStatsRecor
 	case q.Info != nil && q.Info.AverageServiceTime != nil:
 		aht = *q.Info.AverageServiceTime
 	}
-	s, ok, err := c.opts.staff(o.offered, aht, thresholds)
+	s, ok, err := opts.staff(o.offered, aht, thresholds)
 	if err != nil {
 		return o, fmt.Errorf("staffing queue %d of application %s: %w", q.ID, q.App, err)
 	}

@@ -177,9 +177,8 @@ func TestQueueStatsHandleTimeFallsBack(t *testing.T) {
 	if n := count(f, "voximplant_acd_queue_offered_load_erlangs", "voximplant_acd_queue_required_operators"); n != 0 {
 		t.Errorf("%d load or requirement series with no handle time known:\n%s", n, f.Text())
 	}
-	c := &queueStatsCollector{opts: DefaultStaffing}
 	q := queueRef{App: "1", ID: 10, Name: "Sales", Info: &voxapi.QueueInfo{AverageServiceTime: f64(180), SLThresholds: []float64{20, 60}}}
-	o, err := c.outcomes(q, []voxapi.QueueStatsRecord{{TC: f64(100)}})
+	o, err := outcomes(q, []voxapi.QueueStatsRecord{{TC: f64(100)}}, DefaultStaffing)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +215,6 @@ func TestQueueStatsOccupancyCap(t *testing.T) {
 // starts the read again.
 func TestQueueStatsReadOncePerRefresh(t *testing.T) {
 	r := newStatsRig(t, onlySales)
-	qs := r.exp.cfg.Collectors[1].(*queueStatsCollector)
 	for range 5 {
 		if f := scrape(t, r.exp); f.CollectorSuccess(QueueStatsCollector) != 1 {
 			t.Fatal("queue_stats failed")
@@ -233,7 +231,7 @@ func TestQueueStatsReadOncePerRefresh(t *testing.T) {
 	if got := f.MustValue(t, "voximplant_acd_queue_stats_timestamp_seconds", "queue_id", "10"); got != unixSeconds(first) {
 		t.Errorf("a due scrape served a read of %v, want the previous one's %v", got, unixSeconds(first))
 	}
-	qs.waitRead()
+	r.exp.reads.queueStats.wait()
 	if n := r.stub.requests(); n != 6 {
 		t.Fatalf("%d requests after the refresh interval, want 6", n)
 	}
@@ -246,13 +244,13 @@ func TestQueueStatsReadOncePerRefresh(t *testing.T) {
 	}
 	r.advance(time.Minute)
 	scrape(t, r.exp) // due: starts the read that fails
-	qs.waitRead()
+	r.exp.reads.queueStats.wait()
 	r.stub.answer = onlySales
 	before := r.stub.requests()
 	if f := scrape(t, r.exp); f.CollectorSuccess(QueueStatsCollector) != 0 || count(f, "voximplant_acd_queue_stats_offered_calls") != 0 {
 		t.Fatal("the scrape after a failed read served statistics")
 	}
-	qs.waitRead()
+	r.exp.reads.queueStats.wait()
 	if n := r.stub.requests() - before; n != 3 {
 		t.Errorf("%d requests started by the scrape after a failure, want 3", n)
 	}

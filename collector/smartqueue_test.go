@@ -472,16 +472,23 @@ func TestSmartQueueMetricsBatchedOncePerRefresh(t *testing.T) {
 		return ok(p)
 	}
 	r.advance(time.Minute)
-	if f := scrape(t, r.exp); f.CollectorSuccess(SmartQueueCollector) != 0 {
-		t.Fatal("a failed metrics read was served")
+	// Due: this scrape serves the last read while the new one runs (and
+	// fails); the next reports the failure and starts the read again.
+	if f := scrape(t, r.exp); f.CollectorSuccess(SmartQueueCollector) != 1 {
+		t.Fatal("the due scrape did not serve the last whole read")
 	}
+	r.exp.reads.sqMetrics.wait()
 	fail = false
 	_, before := r.sq.counts()
-	if f := scrape(t, r.exp); f.CollectorSuccess(SmartQueueCollector) != 1 {
-		t.Fatal("the scrape after a failed read did not read again")
+	if f := scrape(t, r.exp); f.CollectorSuccess(SmartQueueCollector) != 0 || count(f, "voximplant_sq_queue_service_level_ratio") != 0 {
+		t.Fatal("a failed metrics read was served")
 	}
+	r.exp.reads.sqMetrics.wait()
 	if _, after := r.sq.counts(); after-before != 6 {
-		t.Errorf("%d metrics requests on the scrape after a failure, want 6", after-before)
+		t.Errorf("%d metrics requests started by the scrape after a failure, want 6", after-before)
+	}
+	if f := scrape(t, r.exp); f.CollectorSuccess(SmartQueueCollector) != 1 {
+		t.Fatal("the scrape after the re-read did not serve it")
 	}
 }
 
@@ -575,10 +582,8 @@ func TestSQWindowValue(t *testing.T) {
 // TestSmartQueueFlags: off by default, the threshold flag repeatable with
 // a default of 20 s, and a threshold the API cannot take refused by name.
 func TestSmartQueueFlags(t *testing.T) {
-	for _, reg := range Registered() {
-		if reg.Name == SmartQueueCollector && (reg.DefaultOn || reg.Flag != "smartqueue") {
-			t.Errorf("registration %+v, want --collector.smartqueue off by default", reg)
-		}
+	if sp, ok := specOf(SmartQueueCollector); !ok || sp.defaultOn || sp.flag != "smartqueue" {
+		t.Errorf("registration %+v, want --collector.smartqueue off by default", sp)
 	}
 	build := func(args ...string) ([]Collector, error) {
 		app := kingpin.New("test", "")
@@ -618,7 +623,7 @@ func TestSmartQueueFlags(t *testing.T) {
 	if err == nil || c != nil {
 		t.Error("no threshold accepted")
 	}
-	if m := Methods(&smartQueueCollector{}); !slices.Equal(m, []string{"GetSQState", "GetSmartQueueRealtimeMetrics"}) {
+	if m := Methods(SmartQueueCollector); !slices.Equal(m, []string{"GetSQState", "GetSmartQueueRealtimeMetrics"}) {
 		t.Errorf("Methods %v", m)
 	}
 }

@@ -1,6 +1,7 @@
 package collector
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -17,9 +18,6 @@ import (
 type StaffingOptions struct {
 	// Window is the span statistics cover: [now-Window, now].
 	Window time.Duration
-	// Refresh is how often statistics are read; scrapes in between are
-	// served from the last read.
-	Refresh time.Duration
 	// Threshold is the service-level threshold for a queue that sets none.
 	Threshold time.Duration
 	// Targets are the service levels (0-1) staffing is computed for.
@@ -30,7 +28,7 @@ type StaffingOptions struct {
 
 // DefaultStaffing is what the flags default to.
 var DefaultStaffing = StaffingOptions{
-	Window: 30 * time.Minute, Refresh: time.Minute, Threshold: 20 * time.Second,
+	Window: 30 * time.Minute, Threshold: 20 * time.Second,
 	Targets: []float64{0.8}, MaxOccupancy: 0.85,
 }
 
@@ -41,8 +39,6 @@ const maxStatsWindow = 24 * time.Hour
 func addStaffingFlags(app *kingpin.Application, o *StaffingOptions) {
 	app.Flag("collector.queue-stats.window", "Span that queue statistics (and SmartQueue realtime metrics) cover, ending now.").
 		Default(DefaultStaffing.Window.String()).DurationVar(&o.Window)
-	app.Flag("collector.queue-stats.refresh", "Read queue statistics at most this often; scrapes in between serve the last read.").
-		Default(DefaultStaffing.Refresh.String()).DurationVar(&o.Refresh)
 	app.Flag("collector.queue-stats.service-level-threshold", "Service-level threshold (answered within) for queues whose settings give none.").
 		Default(DefaultStaffing.Threshold.String()).DurationVar(&o.Threshold)
 	app.Flag("collector.queue-stats.service-level-target", "Service level (0-1) the required operators are computed for. Repeatable.").
@@ -51,14 +47,23 @@ func addStaffingFlags(app *kingpin.Application, o *StaffingOptions) {
 		Default(fmt.Sprint(DefaultStaffing.MaxOccupancy)).Float64Var(&o.MaxOccupancy)
 }
 
+// withDefaults fills zero fields from DefaultStaffing.
+func (o StaffingOptions) withDefaults() StaffingOptions {
+	d := DefaultStaffing
+	o.Window = cmp.Or(o.Window, d.Window)
+	o.Threshold = cmp.Or(o.Threshold, d.Threshold)
+	o.MaxOccupancy = cmp.Or(o.MaxOccupancy, d.MaxOccupancy)
+	if len(o.Targets) == 0 {
+		o.Targets = d.Targets
+	}
+	return o
+}
+
 // validate checks the options; each error names the flag.
 func (o StaffingOptions) validate() error {
 	var errs []error
 	if o.Window <= 0 || o.Window > maxStatsWindow {
 		errs = append(errs, fmt.Errorf("--collector.queue-stats.window must be between 1s and %s, got %s", maxStatsWindow, o.Window))
-	}
-	if o.Refresh <= 0 {
-		errs = append(errs, fmt.Errorf("--collector.queue-stats.refresh must be positive, got %s", o.Refresh))
 	}
 	if o.Threshold <= 0 {
 		errs = append(errs, fmt.Errorf("--collector.queue-stats.service-level-threshold must be positive, got %s", o.Threshold))

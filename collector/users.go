@@ -1,12 +1,12 @@
 package collector
 
 import (
-	"cmp"
 	"context"
 	"slices"
 	"strconv"
 	"time"
 
+	"github.com/alecthomas/kingpin/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
@@ -16,10 +16,19 @@ import (
 // always on: voximplant_up is its success.
 const UsersCollector = "users"
 
+func init() {
+	register(spec{
+		name: UsersCollector, methods: []string{"GetUsers"}, up: upDesc,
+		define: func(*kingpin.Application) func(Settings) (Collector, error) {
+			return func(st Settings) (Collector, error) { return NewUsers(st), nil }
+		},
+	})
+}
+
 // NewUsers returns the users collector: operators of every watched
 // application by ACD status, skill and queue, and, with st.PerUser, the
-// per-user families. Its reads are the pass's (Pass.Users), which the
-// other collectors share.
+// per-user families. Its read is the pass's (Pass.Users), which the other
+// collectors share.
 func NewUsers(st Settings) Collector {
 	return &usersCollector{perUser: st.PerUser}
 }
@@ -28,23 +37,26 @@ type usersCollector struct{ perUser bool }
 
 func (*usersCollector) Name() string { return UsersCollector }
 
-// UpDesc makes voximplant_up this collector's success.
-func (*usersCollector) UpDesc() *prometheus.Desc { return upDesc }
-
-func (c *usersCollector) Update(_ context.Context, p *Pass) (Result, error) {
+func (c *usersCollector) Update(_ context.Context, p *Pass) (*Result, error) {
 	apps, err := p.Users()
 	if err != nil {
 		return nil, err
 	}
-	r := &usersResult{fetchedAt: p.Started(), aggs: make([]*appAggregate, len(apps))}
+	return usersMetrics(apps, p.Started(), c.perUser), nil
+}
+
+// usersMetrics are the users collector's series for one read of every
+// watched application's users, read at fetchedAt.
+func usersMetrics(apps []AppUsers, fetchedAt time.Time, perUser bool) *Result {
+	r := &usersResult{fetchedAt: fetchedAt, aggs: make([]*appAggregate, len(apps))}
 	for i, au := range apps {
 		r.aggs[i] = aggregate(au.App.String(), au.Users)
 	}
-	if c.perUser {
+	if perUser {
 		l := distinctUsers(apps)
 		r.users = &l
 	}
-	return r, nil
+	return &Result{Collect: r.Collect, Streams: r.StreamFamilies()}
 }
 
 // usersResult is one whole read of every watched application.
@@ -183,48 +195,31 @@ type userList struct {
 	ids   []string
 }
 
-// distinctUsers merges the applications' users. GetAllUsers returns each
-// application's users sorted by user_id, so a merge dedupes them without a
-// map; unsorted input (a test's fetcher) takes the map.
+// distinctUsers merges the applications' users, each once. GetAllUsers
+// returns each application's users sorted by user_id, so a merge dedupes
+// them without a map.
 func distinctUsers(apps []AppUsers) userList {
 	n := 0
-	sorted := true
 	for _, au := range apps {
 		n += len(au.Users)
-		for i := 1; i < len(au.Users) && sorted; i++ {
-			sorted = au.Users[i-1].UserID < au.Users[i].UserID
-		}
 	}
 	l := userList{users: make([]*voxapi.User, 0, n)}
-	if sorted {
-		heads := make([]int, len(apps))
-		for {
-			best := -1
-			for a, au := range apps {
-				if heads[a] < len(au.Users) && (best < 0 || au.Users[heads[a]].UserID < apps[best].Users[heads[best]].UserID) {
-					best = a
-				}
-			}
-			if best < 0 {
-				break
-			}
-			u := &apps[best].Users[heads[best]]
-			heads[best]++
-			if k := len(l.users); k == 0 || l.users[k-1].UserID != u.UserID {
-				l.users = append(l.users, u)
+	heads := make([]int, len(apps))
+	for {
+		best := -1
+		for a, au := range apps {
+			if heads[a] < len(au.Users) && (best < 0 || au.Users[heads[a]].UserID < apps[best].Users[heads[best]].UserID) {
+				best = a
 			}
 		}
-	} else {
-		seen := make(map[int64]bool, n)
-		for _, au := range apps {
-			for i := range au.Users {
-				if u := &au.Users[i]; !seen[u.UserID] {
-					seen[u.UserID] = true
-					l.users = append(l.users, u)
-				}
-			}
+		if best < 0 {
+			break
 		}
-		slices.SortFunc(l.users, func(a, b *voxapi.User) int { return cmp.Compare(a.UserID, b.UserID) })
+		u := &apps[best].Users[heads[best]]
+		heads[best]++
+		if k := len(l.users); k == 0 || l.users[k-1].UserID != u.UserID {
+			l.users = append(l.users, u)
+		}
 	}
 	l.ids = make([]string, len(l.users))
 	for i, u := range l.users {
@@ -232,5 +227,3 @@ func distinctUsers(apps []AppUsers) userList {
 	}
 	return l
 }
-
-func (*usersCollector) Methods() []string { return []string{"GetUsers"} }

@@ -1,0 +1,106 @@
+package collector
+
+import (
+	"fmt"
+
+	"github.com/alecthomas/kingpin/v2"
+)
+
+// Selection is the parsed --[no-]collector.* flags and the read intervals.
+type Selection struct {
+	perUser  bool
+	staffing StaffingOptions
+	reads    ReadOptions
+	on       map[string]*bool
+	given    map[string]*bool
+	build    map[string]func(Settings) (Collector, error)
+}
+
+// AddFlags adds --[no-]collector.<flag> for every optional collector, each
+// collector's own flags, the read intervals, and --[no-]collector.users,
+// which switches the per-user series of every collector.
+func AddFlags(app *kingpin.Application) *Selection {
+	sel := &Selection{
+		on:    map[string]*bool{},
+		given: map[string]*bool{},
+		build: map[string]func(Settings) (Collector, error){},
+	}
+	app.Flag("collector.users", "Per-user series (voximplant_user_*, voximplant_sq_agent_*): several series per user. The users collector itself (GetUsers, voximplant_up) is always on (default: on).").
+		Default("true").BoolVar(&sel.perUser)
+	addStaffingFlags(app, &sel.staffing)
+	addReadFlags(app, &sel.reads)
+	for _, s := range specs {
+		sel.build[s.name] = s.define(app)
+		if s.flag == "" {
+			continue // always on
+		}
+		state := "off"
+		if s.defaultOn {
+			state = "on"
+		}
+		on, given := new(bool), new(bool)
+		app.Flag("collector."+s.flag, fmt.Sprintf("%s (default: %s).", s.help, state)).
+			Default(fmt.Sprint(s.defaultOn)).IsSetByUser(given).BoolVar(on)
+		sel.on[s.name], sel.given[s.name] = on, given
+	}
+	return sel
+}
+
+// addReadFlags adds the intervals of the reads made at most once per
+// interval, each named for what it reads.
+func addReadFlags(app *kingpin.Application, o *ReadOptions) {
+	d := DefaultReadOptions
+	app.Flag("voximplant.directory-refresh", "Read the queue directory (GetQueues: queue names and settings) at most this often; scrapes in between serve the last read.").
+		Default(d.DirectoryRefresh.String()).DurationVar(&o.DirectoryRefresh)
+	app.Flag("collector.queue-stats.refresh", "Read queue statistics (GetACDQueueStatistics) at most this often; scrapes in between serve the last read.").
+		Default(d.QueueStatsRefresh.String()).DurationVar(&o.QueueStatsRefresh)
+	app.Flag("collector.smartqueue.refresh", "Read SmartQueue realtime metrics (GetSmartQueueRealtimeMetrics) at most this often; scrapes in between serve the last read.").
+		Default(d.SmartQueueRefresh.String()).DurationVar(&o.SmartQueueRefresh)
+}
+
+// EnableAllNotGiven turns on every collector whose switch was not given on
+// the command line, for --demo.
+func (s *Selection) EnableAllNotGiven() {
+	for name, on := range s.on {
+		if !*s.given[name] {
+			*on = true
+		}
+	}
+}
+
+// Enabled lists the enabled collectors by name, users first, then in
+// name order.
+func (s *Selection) Enabled() []string {
+	out := []string{UsersCollector}
+	for _, sp := range specs {
+		if on := s.on[sp.name]; on != nil && *on {
+			out = append(out, sp.name)
+		}
+	}
+	return out
+}
+
+// Reads are the read intervals as given.
+func (s *Selection) Reads() ReadOptions { return s.reads }
+
+// Build constructs the users collector and the enabled optional ones.
+// Each checks its own flags: an error names the flag.
+func (s *Selection) Build(st Settings) ([]Collector, error) {
+	if err := s.staffing.validate(); err != nil {
+		return nil, err
+	}
+	if err := s.reads.validate(); err != nil {
+		return nil, err
+	}
+	st.PerUser, st.Staffing = s.perUser, s.staffing
+	st = st.withDefaults()
+	var out []Collector
+	for _, name := range s.Enabled() {
+		c, err := s.build[name](st.forCollector(name))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}

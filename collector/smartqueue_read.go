@@ -1,0 +1,99 @@
+package collector
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
+)
+
+// SQMetricsData is one whole read of the realtime metrics of every
+// SmartQueue a pass's state listed.
+type SQMetricsData struct {
+	ReadAt time.Time     // the end of the window
+	Window time.Duration // the span the metrics cover
+	States []SQAppState  // the queues the read covered, as the state listed them
+	Jobs   []*sqJob      // the requests, each with its answer
+}
+
+// sqJob is one GetSmartQueueRealtimeMetrics request: up to
+// voxapi.MaxSQMetricsQueues queues of one application at one threshold.
+type sqJob struct {
+	app       voxapi.AppSelector
+	ids       []int64
+	threshold time.Duration
+	reports   []string
+	answer    *voxapi.SQMetrics
+}
+
+// SQMetrics is the SmartQueue realtime metrics over [now-window, now] at
+// each threshold, read at most once per --collector.smartqueue.refresh for
+// the queues this pass's state lists, and served to the passes in between.
+func (p *Pass) SQMetrics(now func() time.Time, window time.Duration, thresholds []time.Duration) (*SQMetricsData, error) {
+	d, _, err := p.reads.sqMetrics.get(p.ctx, func() (fetchFunc[*SQMetricsData], error) {
+		states, err := p.SQState()
+		if err != nil {
+			return nil, fmt.Errorf("the SmartQueue state read failed: %w", err)
+		}
+		api, end := p.API(), now()
+		return func(ctx context.Context) (*SQMetricsData, error) {
+			return readSQMetrics(ctx, api, states, end, window, thresholds)
+		}, nil
+	})
+	return d, err
+}
+
+// readSQMetrics makes every request of one read: all or nothing.
+func readSQMetrics(ctx context.Context, api API, states []SQAppState, end time.Time, window time.Duration, thresholds []time.Duration) (*SQMetricsData, error) {
+	jobs := sqJobs(states, thresholds)
+	g, gctx := errgroup.WithContext(ctx)
+	for _, j := range jobs {
+		g.Go(func() error {
+			m, err := api.GetSmartQueueRealtimeMetrics(gctx, voxapi.SQMetricsParams{
+				App: j.app, SQQueueIDs: j.ids, From: end.Add(-window), To: end, ReportTypes: j.reports,
+				GroupBy: voxapi.SQGroupByQueue, MaxWaitingSec: int(j.threshold / time.Second),
+			})
+			if err != nil {
+				return fmt.Errorf("%s for SmartQueues %v of application %s: %w", sqMetricsMethod, j.ids, j.app, err)
+			}
+			j.answer = m
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return &SQMetricsData{ReadAt: end, Window: window, States: states, Jobs: jobs}, nil
+}
+
+// sqJobs are the requests of one read: every application's queues in
+// batches of at most voxapi.MaxSQMetricsQueues, at every threshold. The
+// first threshold's request asks for every report; the others' for
+// service_level alone, which is all that max_waiting_sec changes.
+func sqJobs(states []SQAppState, thresholds []time.Duration) []*sqJob {
+	all := make([]string, len(sqReports))
+	for i, r := range sqReports {
+		all[i] = r.typ
+	}
+	var jobs []*sqJob
+	for _, a := range states {
+		ids := make([]int64, len(a.Queues))
+		for i := range a.Queues {
+			ids[i] = a.Queues[i].SQQueueID
+		}
+		for batch := range slices.Chunk(ids, voxapi.MaxSQMetricsQueues) {
+			for i, t := range thresholds {
+				reports := all
+				if i > 0 {
+					reports = []string{voxapi.SQReportServiceLevel}
+				}
+				jobs = append(jobs, &sqJob{app: a.App, ids: batch, threshold: t, reports: reports})
+			}
+		}
+	}
+	return jobs
+}
