@@ -326,6 +326,9 @@ func TestRequiredRefusesBadInput(t *testing.T) {
 	if _, err := Required(lambda, mu, theta, 0.8, 20, 1e-300); !errors.Is(err, ErrUnreachable) {
 		t.Errorf("a vanishing occupancy cap: %v, want ErrUnreachable", err)
 	}
+	if _, err := Required(lambda, mu, 1e-12, 0.8, 20, 1); !errors.Is(err, ErrTooManyStates) {
+		t.Errorf("a patience of ten thousand years: %v, want ErrTooManyStates", err)
+	}
 }
 
 // The reference case with callers of two minutes' patience, and the

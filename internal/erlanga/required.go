@@ -63,7 +63,10 @@ func Occupancy(lambda, mu, theta float64, n int) float64 {
 // no cap (the same as 1). Inputs out of range, NaN or infinite are an error
 // that names the input; so is a load λ/μ over MaxTraffic. The search is
 // bounded and returns an error wrapping ErrUnreachable past it: it never
-// loops without end.
+// loops without end. A patience so long next to the load that a staffing
+// the search tries needs more than MaxStates queue states (years at tens
+// of Erlangs) is an error wrapping ErrTooManyStates: Erlang C is the model
+// for such callers.
 //
 // The service level grows and the occupancy falls with n (the tests check
 // both), so the search brackets the answer by doubling and then bisects:
