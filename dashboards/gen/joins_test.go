@@ -43,11 +43,11 @@ func boardExprs(t *testing.T) map[string][]string {
 // helper would show every threshold's figure at once.
 func TestTargetJoins(t *testing.T) {
 	joins := map[string]string{
-		"voximplant_acd_queue_stats_service_level_ratio":            acdQueues.atTargetThreshold(""),
+		"voximplant_acd_queue_stats_service_level_ratio":             acdQueues.atTargetThreshold(""),
 		"voximplant_acd_queue_stats_answered_within_threshold_calls": acdQueues.atTargetThreshold(""),
-		"voximplant_sq_queue_service_level_ratio":                   sqQueues.atTargetThreshold(""),
-		"voximplant_acd_queue_required_operators":                   acdQueues.atObjective(""),
-		"voximplant_sq_queue_required_agents":                       sqQueues.atObjective(""),
+		"voximplant_sq_queue_service_level_ratio":                    sqQueues.atTargetThreshold(""),
+		"voximplant_acd_queue_required_operators":                    acdQueues.atObjective(""),
+		"voximplant_sq_queue_required_agents":                        sqQueues.atObjective(""),
 	}
 	seen := map[string]int{}
 	for panel, exprs := range boardExprs(t) {

@@ -62,9 +62,10 @@ type family struct {
 	status   string   // the label of an operator's or agent's status
 	// Recording rules: the service-level target (value, with its
 	// threshold_seconds), the Erlang C objective (1, with threshold_seconds
-	// and target) and the abandonment limit.
-	slTarget, staffingObjective, maxAbandonment string
-	offered                                     string // the series of calls offered in the statistics window
+	// and target), the abandonment limit (none for SmartQueue), the longest
+	// wait allowed and the fewest calls offered for the ratios to be judged.
+	slTarget, staffingObjective, maxAbandonment, maxWait, minOffered string
+	offered                                                          string // the series of calls offered in the statistics window
 }
 
 var (
@@ -73,12 +74,16 @@ var (
 		slTarget:          "application_queue:voximplant_queue_service_level_target:effective",
 		staffingObjective: "application_queue:voximplant_queue_staffing_objective:effective",
 		maxAbandonment:    "application_queue:voximplant_queue_max_abandonment_ratio:effective",
+		maxWait:           "application_queue:voximplant_queue_max_wait_seconds:effective",
+		minOffered:        "application_queue:voximplant_queue_min_offered_calls:effective",
 		offered:           "voximplant_acd_queue_stats_offered_calls",
 	}
 	sqQueues = family{
 		id: "sq_queue_id", name: "sq_queue", filter: []string{appM, sqQueueM}, status: "sq_status",
 		slTarget:          "application_sq_queue:voximplant_sq_queue_service_level_target:effective",
 		staffingObjective: "application_sq_queue:voximplant_sq_queue_staffing_objective:effective",
+		maxWait:           "application_sq_queue:voximplant_sq_queue_max_wait_seconds:effective",
+		minOffered:        "application_sq_queue:voximplant_sq_queue_min_offered_calls:effective",
 		offered:           "voximplant_sq_queue_offered_calls",
 	}
 )

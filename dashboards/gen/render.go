@@ -18,6 +18,7 @@ var boards = []struct {
 }{
 	{"overview.json", overview},
 	{"operators.json", operators},
+	{"wallboard.json", wallboard},
 }
 
 // schemaVersion is the classic dashboard schema the boards are written in:
