@@ -147,12 +147,13 @@ func (f family) minus(a, b string) string {
 
 // The ACD queue expressions several panels share.
 var (
-	acdOffered  = acdQueues.ha(acdQueues.sel("voximplant_acd_queue_stats_offered_calls"))
-	acdRequired = acdQueues.ha(acdQueues.atObjective(acdQueues.sel("voximplant_acd_queue_required_operators")))
-	acdStaffed  = acdQueues.staffed("voximplant_acd_queue_operators")
-	acdSL       = acdQueues.ha(acdQueues.atTargetThreshold(acdQueues.sel("voximplant_acd_queue_stats_service_level_ratio")))
-	acdAbandon  = paren(ratio(acdQueues.ha(acdQueues.sel("voximplant_acd_queue_stats_calls", `outcome="unanswered"`)), acdOffered))
-	acdSLTarget = acdQueues.target(acdQueues.slTarget)
+	acdOffered     = acdQueues.ha(acdQueues.sel("voximplant_acd_queue_stats_offered_calls"))
+	acdOfferedByID = acdQueues.haID(acdQueues.sel("voximplant_acd_queue_stats_offered_calls")) // for sums across queues
+	acdRequired    = acdQueues.ha(acdQueues.atObjective(acdQueues.sel("voximplant_acd_queue_required_operators")))
+	acdStaffed     = acdQueues.staffed("voximplant_acd_queue_operators")
+	acdSL          = acdQueues.ha(acdQueues.atTargetThreshold(acdQueues.sel("voximplant_acd_queue_stats_service_level_ratio")))
+	acdAbandon     = paren(ratio(acdQueues.ha(acdQueues.sel("voximplant_acd_queue_stats_calls", `outcome="unanswered"`)), acdOffered))
+	acdSLTarget    = acdQueues.target(acdQueues.slTarget)
 
 	// Queue demand from GetACDState (--collector.acd-state).
 	acdWaiting = acdQueues.ha(acdQueues.sel("voximplant_acd_queue_waiting_calls"))
