@@ -135,6 +135,13 @@ clean:
 	rm -f $(BINARY) bench/voximplant_exporter.bench
 	rm -rf dist
 
+## dashboards: regenerate dashboards/*.json from the Go code in
+## dashboards/gen (its test fails when the committed JSON is stale). Change
+## a panel in the Go code, never in the JSON.
+.PHONY: dashboards
+dashboards:
+	$(GO) run ./dashboards/gen -dir dashboards
+
 ## deploy-gen: regenerate deploy/kubernetes/prometheusrule.yaml from
 ## alerts/*.rules.yml (deploy/kubernetes_test.go fails when it is stale).
 .PHONY: deploy-gen
