@@ -525,6 +525,10 @@ func (c *smartQueueCollector) build(now time.Time, states []sqAppState, jobs []*
 				if !slices.Contains(j.ids, grp.SQQueueID) {
 					continue
 				}
+				if shape, bad := grp.BadShape(); bad {
+					warnBadShape(c.log, sqMetricsMethod, rep.ReportType, shape, "application", j.app.String(), "sq_queue_id", grp.SQQueueID)
+					continue
+				}
 				v, ok := sqWindowValue(grp.Values, c.opts.Window, spec.combine)
 				if !ok {
 					continue

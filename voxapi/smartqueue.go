@@ -1,7 +1,9 @@
 package voxapi
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -277,11 +279,47 @@ type SQMetricGroup struct {
 // are not documented; this package passes it through unconverted (counts
 // as counts; durations, rates and percentages as the API sends them) and
 // leaves the choice of unit to the caller, which must state it. Value is nil
-// when the API sends null or leaves it out: no data, not zero.
+// when the API sends null or leaves it out: no data, not zero. A value sent
+// as a numeric string is read as its number; one in any other shape is nil
+// with BadShape saying what came.
 type SQMetricValue struct {
 	FromDate Timestamp `json:"from_date"`
 	ToDate   Timestamp `json:"to_date"`
 	Value    *float64  `json:"value"`
+	BadShape string    `json:"-"` // "" unless value came in an undocumented shape
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (v *SQMetricValue) UnmarshalJSON(data []byte) error {
+	var w struct {
+		FromDate Timestamp       `json:"from_date"`
+		ToDate   Timestamp       `json:"to_date"`
+		Value    json.RawMessage `json:"value"`
+	}
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	*v = SQMetricValue{FromDate: w.FromDate, ToDate: w.ToDate}
+	if raw := bytes.TrimSpace(w.Value); len(raw) > 0 && string(raw) != "null" {
+		if n, err := decodeNumber(raw); err == nil {
+			v.Value = &n
+		} else {
+			v.BadShape = shapeOf(raw)
+		}
+	}
+	return nil
+}
+
+// BadShape is the first value of the group that came in an undocumented
+// shape, and false when none did: the group's figure for the window cannot
+// be computed without it, so a caller serves none for the group.
+func (g *SQMetricGroup) BadShape() (string, bool) {
+	for i := range g.Values {
+		if g.Values[i].BadShape != "" {
+			return g.Values[i].BadShape, true
+		}
+	}
+	return "", false
 }
 
 type getSQMetricsWire struct {

@@ -177,8 +177,50 @@ func TestDecodeGetSmartQueueRealtimeMetrics(t *testing.T) {
 	if _, err := DecodeGetSmartQueueRealtimeMetrics(strings.NewReader(`{"timezone":"Etc/GMT"}`)); err == nil {
 		t.Error("an answer without result was accepted")
 	}
-	if _, err := DecodeGetSmartQueueRealtimeMetrics(strings.NewReader(`{"result":[{"groups":[{"values":[{"value":"1"}]}]}]}`)); err == nil || !strings.Contains(err.Error(), "value") {
-		t.Errorf("a string value: err = %v, want one naming the field", err)
+}
+
+// TestDecodeSQMetricValueShapes: a value as a number or a numeric string
+// is its number; null or absent is no data; any other shape leaves the
+// value nil, marks it, and marks its group, without failing the answer or
+// the other groups.
+func TestDecodeSQMetricValueShapes(t *testing.T) {
+	for _, tc := range []struct {
+		value string
+		want  *float64
+		shape string
+	}{
+		{`87.5`, f64(87.5), ""},
+		{`"87.5"`, f64(87.5), ""},
+		{`" 12 "`, f64(12), ""},
+		{`null`, nil, ""},
+		{``, nil, ""},
+		{`"n/a"`, nil, `string "n/a"`},
+		{`{"avg":3}`, nil, `object {"avg":3}`},
+		{`[1]`, nil, "list [1]"},
+		{`true`, nil, "boolean true"},
+	} {
+		val := `"from_date":"2026-11-28 09:00:00"`
+		if tc.value != "" {
+			val += `,"value":` + tc.value
+		}
+		body := `{"result":[{"report_type":"average_handle_time","groups":[{"sq_queue_id":5,"values":[{` + val + `}]},
+		  {"sq_queue_id":6,"values":[{"value":3}]}]}]}`
+		m, err := DecodeGetSmartQueueRealtimeMetrics(strings.NewReader(body))
+		if err != nil {
+			t.Errorf("value %s: the answer failed: %v", tc.value, err)
+			continue
+		}
+		g, other := m.Reports[0].Groups[0], m.Reports[0].Groups[1]
+		v := g.Values[0]
+		if (v.Value == nil) != (tc.want == nil) || v.Value != nil && *v.Value != *tc.want || v.BadShape != tc.shape || !v.FromDate.Valid {
+			t.Errorf("value %s decoded as %+v, want %v with bad shape %q", tc.value, v, tc.want, tc.shape)
+		}
+		if shape, bad := g.BadShape(); bad != (tc.shape != "") || shape != tc.shape {
+			t.Errorf("value %s: group bad shape %q %v, want %q", tc.value, shape, bad, tc.shape)
+		}
+		if _, bad := other.BadShape(); bad || other.Values[0].Value == nil || *other.Values[0].Value != 3 {
+			t.Errorf("value %s: the other group %+v", tc.value, other)
+		}
 	}
 }
 
@@ -249,3 +291,5 @@ func TestGetSmartQueueRealtimeMetricsErrors(t *testing.T) {
 		return err
 	})
 }
+
+func f64(v float64) *float64 { return &v }
