@@ -17,7 +17,7 @@ import (
 type API interface {
 	GetAllUsers(ctx context.Context, app voxapi.AppSelector, opts voxapi.PageOptions) ([]voxapi.User, voxapi.PageStats, error)
 	GetACDState(ctx context.Context, queueIDs []int64) (*voxapi.ACDState, error)
-	GetQueues(ctx context.Context, app voxapi.AppSelector) ([]voxapi.QueueInfo, error)
+	GetQueues(ctx context.Context, applicationID int64) ([]voxapi.QueueInfo, error)
 }
 
 // Pass is one shared pass as a collector sees it: the API, the watched
@@ -147,7 +147,11 @@ func (d *queueDirectory) get(ctx context.Context) (map[string][]voxapi.QueueInfo
 	var wg sync.WaitGroup
 	for _, app := range d.apps {
 		wg.Go(func() {
-			qs, err := d.api.GetQueues(ctx, app)
+			var qs []voxapi.QueueInfo
+			err := voxapi.ErrQueuesNeedApplicationID // GetQueues has no application_name
+			if app.ID != 0 {
+				qs, err = d.api.GetQueues(ctx, app.ID)
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {

@@ -429,7 +429,8 @@ type sqMetricsRead struct {
 // voxapi.MaxSQMetricsQueues queues of one application at one threshold.
 type sqJob struct {
 	app       voxapi.AppSelector
-	ids       []int64
+	ids       []int64  // the queues' ids, to match the answer's groups with
+	names     []string // the same queues' names: the method is asked by name only
 	threshold time.Duration
 	reports   []string
 	answer    *voxapi.SQMetrics
@@ -450,7 +451,7 @@ func (c *smartQueueCollector) metrics(ctx context.Context, api SmartQueueAPI, st
 	for _, j := range jobs {
 		g.Go(func() error {
 			m, err := api.GetSmartQueueRealtimeMetrics(gctx, voxapi.SQMetricsParams{
-				App: j.app, SQQueueIDs: j.ids, From: from, To: now, ReportTypes: j.reports,
+				App: j.app, SQQueueNames: j.names, From: from, To: now, ReportTypes: j.reports,
 				GroupBy: voxapi.SQGroupByQueue, MaxWaitingSec: int(j.threshold / time.Second),
 			})
 			if err != nil {
@@ -482,17 +483,17 @@ func (c *smartQueueCollector) jobs(states []sqAppState) []*sqJob {
 	}
 	var jobs []*sqJob
 	for _, a := range states {
-		ids := make([]int64, len(a.queues))
-		for i := range a.queues {
-			ids[i] = a.queues[i].SQQueueID
-		}
-		for batch := range slices.Chunk(ids, voxapi.MaxSQMetricsQueues) {
+		for batch := range slices.Chunk(a.queues, voxapi.MaxSQMetricsQueues) {
+			ids, names := make([]int64, len(batch)), make([]string, len(batch))
+			for i := range batch {
+				ids[i], names[i] = batch[i].SQQueueID, batch[i].SQQueueName
+			}
 			for i, t := range c.thresholds {
 				reports := all
 				if i > 0 {
 					reports = []string{voxapi.SQReportServiceLevel}
 				}
-				jobs = append(jobs, &sqJob{app: a.app, ids: batch, threshold: t, reports: reports})
+				jobs = append(jobs, &sqJob{app: a.app, ids: ids, names: names, threshold: t, reports: reports})
 			}
 		}
 	}

@@ -227,7 +227,7 @@ func TestDecodeSQMetricValueShapes(t *testing.T) {
 func TestSQMetricsParamsValues(t *testing.T) {
 	from := time.Date(2026, 11, 28, 12, 0, 0, 0, time.FixedZone("MSK", 3*3600))
 	p := SQMetricsParams{
-		App: AppSelector{ID: 3}, SQQueueIDs: []int64{5, 6}, From: from, To: from.Add(30 * time.Minute),
+		App: AppSelector{ID: 3}, SQQueueNames: []string{"Support L1", "Chat"}, From: from, To: from.Add(30 * time.Minute),
 		ReportTypes: []string{"service_level", "average_handle_time"}, MaxWaitingSec: 20,
 	}
 	v, err := p.Values()
@@ -235,7 +235,7 @@ func TestSQMetricsParamsValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantParams(t, v, map[string]string{
-		"application_id": "3", "sq_queue_id": "5;6", "from_date": "2026-11-28 09:00:00", "to_date": "2026-11-28 09:30:00",
+		"application_id": "3", "sq_queue_name": "Support L1;Chat", "from_date": "2026-11-28 09:00:00", "to_date": "2026-11-28 09:30:00",
 		"timezone": "Etc/GMT", "report_type": "service_level;average_handle_time", "group_by": "queue", "max_waiting_sec": "20",
 	})
 	v, err = (&SQMetricsParams{App: AppSelector{Name: "sup"}, ReportTypes: []string{"count_handled_calls"}, GroupBy: SQGroupByAgent}).Values()
@@ -245,7 +245,9 @@ func TestSQMetricsParamsValues(t *testing.T) {
 	wantParams(t, v, map[string]string{"application_name": "sup", "timezone": "Etc/GMT", "report_type": "count_handled_calls", "group_by": "agent"})
 
 	for name, bad := range map[string]SQMetricsParams{
-		"at most 5":        {App: p.App, SQQueueIDs: []int64{1, 2, 3, 4, 5, 6}, ReportTypes: []string{"count_handled_calls"}},
+		"at most 5":        {App: p.App, SQQueueNames: []string{"a", "b", "c", "d", "e", "f"}, ReportTypes: []string{"count_handled_calls"}},
+		"separator":        {App: p.App, SQQueueNames: []string{"a;b"}, ReportTypes: []string{"count_handled_calls"}},
+		"empty":            {App: p.App, SQQueueNames: []string{" "}, ReportTypes: []string{"count_handled_calls"}},
 		"report type":      {App: p.App},
 		"max waiting":      {App: p.App, ReportTypes: []string{"average_handle_time", "service_level"}},
 		"negative":         {App: p.App, ReportTypes: []string{"count_handled_calls"}, MaxWaitingSec: -1},
@@ -264,19 +266,19 @@ func TestGetSmartQueueRealtimeMetricsThroughClient(t *testing.T) {
 	stub := newStubAPI(t, sqMetricsBody)
 	c := stub.client(t)
 	m, err := c.GetSmartQueueRealtimeMetrics(context.Background(), SQMetricsParams{
-		App: AppSelector{ID: 3}, SQQueueIDs: []int64{5}, ReportTypes: []string{"service_level"}, MaxWaitingSec: 30,
+		App: AppSelector{ID: 3}, SQQueueNames: []string{"Support"}, ReportTypes: []string{"service_level"}, MaxWaitingSec: 30,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	wantParams(t, stub.only(t, "GetSmartQueueRealtimeMetrics"), map[string]string{
-		"application_id": "3", "sq_queue_id": "5", "timezone": "Etc/GMT", "report_type": "service_level", "group_by": "queue", "max_waiting_sec": "30",
+		"application_id": "3", "sq_queue_name": "Support", "timezone": "Etc/GMT", "report_type": "service_level", "group_by": "queue", "max_waiting_sec": "30",
 	})
 	if len(m.Reports) != 2 {
 		t.Errorf("reports %+v", m.Reports)
 	}
 	if _, err := c.GetSmartQueueRealtimeMetrics(context.Background(), SQMetricsParams{
-		App: AppSelector{ID: 3}, SQQueueIDs: []int64{1, 2, 3, 4, 5, 6}, ReportTypes: []string{"count_handled_calls"},
+		App: AppSelector{ID: 3}, SQQueueNames: []string{"a", "b", "c", "d", "e", "f"}, ReportTypes: []string{"count_handled_calls"},
 	}); err == nil {
 		t.Error("six queues were accepted")
 	}
