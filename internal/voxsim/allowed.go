@@ -9,7 +9,9 @@ import (
 // methodParams is every parameter each served method takes: those of the
 // reference (API-NOTES.md) and of the newest official clients' request
 // types (@voximplant/apiclient-nodejs 4.11.0, dist/Interfaces.d.ts; the
-// Go client v2.7.0 and the Python client agree where the notes say so).
+// Go client v2.7.0's methods/*.go parameter structs declare the same names
+// for these seven methods). The fidelity suite (fidelity/) fails when this
+// table and the Node client's declarations differ.
 // Any other parameter is refused with 101, so that a parameter no official
 // client sends fails a test here instead of on a real account. How the
 // real service treats an unknown parameter is not documented (inference:
