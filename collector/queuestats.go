@@ -76,6 +76,12 @@ func outcomes(q queueRef, recs []voxapi.QueueStatsRecord, opts StaffingOptions) 
 	o := queueOutcomes{ref: q}
 	for i := range recs {
 		r := &recs[i]
+		for _, b := range r.BadShapes {
+			if o.bad == nil {
+				o.bad = badItems{}
+			}
+			o.bad[b.Item] = true // said in the log by the read
+		}
 		if r.TC != nil {
 			o.offered += *r.TC
 		}
@@ -105,6 +111,9 @@ func outcomes(q queueRef, recs []voxapi.QueueStatsRecord, opts StaffingOptions) 
 	case q.Info != nil && q.Info.AverageServiceTime != nil:
 		aht = *q.Info.AverageServiceTime
 	}
+	if o.bad.has("TC") {
+		return o, nil // no load without the calls offered
+	}
 	s, ok, err := opts.staff(o.offered, aht, thresholds)
 	if err != nil {
 		return o, fmt.Errorf("staffing queue %d of application %s: %w", q.ID, q.App, err)
@@ -131,6 +140,7 @@ type queueOutcomes struct {
 	thresholds                              []float64 // the queue's, or the default
 	wait, handle, abandon                   *voxapi.Aggregate
 	staffing                                *staffing // nil when the handle time is unknown
+	bad                                     badItems  // items in an undocumented shape: their series are left out
 }
 
 // queueStatsResult is one whole read of every watched queue.
@@ -182,11 +192,20 @@ func (r *queueStatsResult) Collect(ch chan<- prometheus.Metric) {
 			ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, append([]string{q.ref.App, id, q.ref.Name}, extra...)...)
 		}
 		g(qsTimestampDesc, unixSeconds(r.readAt))
-		g(qsOfferedDesc, q.offered)
-		g(qsCallsDesc, q.answered, "answered")
-		g(qsCallsDesc, q.unanswered, "unanswered")
-		g(qsCallsDesc, q.rejected, "rejected")
-		if q.offered > 0 {
+		if !q.bad.has("TC") {
+			g(qsOfferedDesc, q.offered)
+		}
+		for _, c := range []struct {
+			item, outcome string
+			n             float64
+		}{{"AC", "answered", q.answered}, {"UAC", "unanswered", q.unanswered}, {"RC", "rejected", q.rejected}} {
+			if !q.bad.has(c.item) {
+				g(qsCallsDesc, c.n, c.outcome)
+			}
+		}
+		if q.bad.has("TC", "SL") {
+			// Neither the ratio nor a zero can be told.
+		} else if q.offered > 0 {
 			for _, sl := range q.sl {
 				t := formatFloat(sl.AcceptableWaitingTime)
 				g(qsServiceLevelDesc, sl.ServiceLevel, t)
@@ -208,7 +227,7 @@ func (r *queueStatsResult) Collect(ch chan<- prometheus.Metric) {
 			g(qsAvgHandleDesc, a.Avg)
 			g(qsHandleSumDesc, a.Sum)
 			g(qsHandledDesc, a.Count)
-		} else {
+		} else if !q.bad.has("HT") {
 			g(qsHandledDesc, 0)
 		}
 		if a := q.abandon; a != nil && a.Count > 0 {

@@ -135,6 +135,9 @@ func sqMetricsSamples(data *SQMetricsData, opts StaffingOptions, ts []time.Durat
 				if !slices.Contains(j.ids, grp.SQQueueID) {
 					continue
 				}
+				if _, bad := grp.BadShape(); bad {
+					continue // said in the log by the read
+				}
 				v, ok := sqWindowValue(grp.Values, data.Window, spec.combine)
 				if !ok {
 					continue

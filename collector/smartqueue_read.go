@@ -3,6 +3,7 @@ package collector
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"time"
 
@@ -23,8 +24,10 @@ type SQMetricsData struct {
 // sqJob is one GetSmartQueueRealtimeMetrics request: up to
 // voxapi.MaxSQMetricsQueues queues of one application at one threshold.
 type sqJob struct {
-	app       voxapi.AppSelector
-	ids       []int64
+	app       voxapi.AppSelector // as configured
+	sel       voxapi.AppSelector // as the API is asked
+	ids       []int64            // the queues' ids, to match the answer's groups with
+	names     []string           // the same queues' names: the method is asked by name only
 	threshold time.Duration
 	reports   []string
 	answer    *voxapi.SQMetrics
@@ -41,20 +44,22 @@ func (p *Pass) SQMetrics(now func() time.Time, window time.Duration, thresholds 
 		}
 		api, end := p.API(), now()
 		return func(ctx context.Context) (*SQMetricsData, error) {
-			return readSQMetrics(ctx, api, states, end, window, thresholds)
+			return readSQMetrics(ctx, api, p.reads.log, states, end, window, thresholds)
 		}, nil
 	})
 	return d, err
 }
 
-// readSQMetrics makes every request of one read: all or nothing.
-func readSQMetrics(ctx context.Context, api API, states []SQAppState, end time.Time, window time.Duration, thresholds []time.Duration) (*SQMetricsData, error) {
+// readSQMetrics makes every request of one read: all or nothing. A group
+// with a value in an undocumented shape is said in the log once per read;
+// its series are left out.
+func readSQMetrics(ctx context.Context, api API, log *slog.Logger, states []SQAppState, end time.Time, window time.Duration, thresholds []time.Duration) (*SQMetricsData, error) {
 	jobs := sqJobs(states, thresholds)
 	g, gctx := errgroup.WithContext(ctx)
 	for _, j := range jobs {
 		g.Go(func() error {
 			m, err := api.GetSmartQueueRealtimeMetrics(gctx, voxapi.SQMetricsParams{
-				App: j.app, SQQueueIDs: j.ids, From: end.Add(-window), To: end, ReportTypes: j.reports,
+				App: j.sel, SQQueueNames: j.names, From: end.Add(-window), To: end, ReportTypes: j.reports,
 				GroupBy: voxapi.SQGroupByQueue, MaxWaitingSec: int(j.threshold / time.Second),
 			})
 			if err != nil {
@@ -66,6 +71,15 @@ func readSQMetrics(ctx context.Context, api API, states []SQAppState, end time.T
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
+	}
+	for _, j := range jobs {
+		for _, rep := range j.answer.Reports {
+			for _, grp := range rep.Groups {
+				if shape, bad := grp.BadShape(); bad && slices.Contains(j.ids, grp.SQQueueID) {
+					warnBadShape(log, sqMetricsMethod, rep.ReportType, shape, "application", j.app.String(), "sq_queue_id", grp.SQQueueID)
+				}
+			}
+		}
 	}
 	return &SQMetricsData{ReadAt: end, Window: window, States: states, Jobs: jobs}, nil
 }
@@ -81,17 +95,17 @@ func sqJobs(states []SQAppState, thresholds []time.Duration) []*sqJob {
 	}
 	var jobs []*sqJob
 	for _, a := range states {
-		ids := make([]int64, len(a.Queues))
-		for i := range a.Queues {
-			ids[i] = a.Queues[i].SQQueueID
-		}
-		for batch := range slices.Chunk(ids, voxapi.MaxSQMetricsQueues) {
+		for batch := range slices.Chunk(a.Queues, voxapi.MaxSQMetricsQueues) {
+			ids, names := make([]int64, len(batch)), make([]string, len(batch))
+			for i := range batch {
+				ids[i], names[i] = batch[i].SQQueueID, batch[i].SQQueueName
+			}
 			for i, t := range thresholds {
 				reports := all
 				if i > 0 {
 					reports = []string{voxapi.SQReportServiceLevel}
 				}
-				jobs = append(jobs, &sqJob{app: a.App, ids: batch, threshold: t, reports: reports})
+				jobs = append(jobs, &sqJob{app: a.App, sel: a.Sel, ids: ids, names: names, threshold: t, reports: reports})
 			}
 		}
 	}

@@ -91,6 +91,7 @@ var methods = map[string]methodFunc{
 	"GetACDState": (*Server).getACDState,
 
 	"GetACDQueueStatistics": (*Server).getACDQueueStatistics,
+	"GetApplications":       (*Server).getApplications,
 	// SmartQueue (ACD v2), smartqueue*.go.
 	"GetSQState":                   (*Server).getSQState,
 	"GetSmartQueueRealtimeMetrics": (*Server).getSQMetrics,
@@ -354,7 +355,11 @@ func (s *Server) answer(r *http.Request, method string, req *Request) response {
 	if err := s.authorize(method); err != nil {
 		return errorResponse(err)
 	}
-	body, apiErr := fn(s, &paramReader{v: req.Params})
+	params := &paramReader{v: req.Params}
+	if err := checkParams(method, params); err != nil {
+		return errorResponse(err)
+	}
+	body, apiErr := fn(s, params)
 	if apiErr != nil {
 		return errorResponse(apiErr)
 	}
