@@ -53,7 +53,7 @@ func TestExporterRequestParameters(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	srv.Evolve(now)
+	voxsim.FidelityEvolve(srv, now)
 	credsFile := dir + "/credentials.json"
 	if err := os.WriteFile(credsFile, creds.JSON(), 0o600); err != nil {
 		t.Fatal(err)

@@ -69,7 +69,7 @@ func run(stdin io.Reader, stdout io.Writer) error {
 		Credentials: creds, Account: acct, Seed: 17,
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})
-	srv.Evolve(now)
+	voxsim.FidelityEvolve(srv, now)
 	ts := httptest.NewUnstartedServer(srv) // listens on 127.0.0.1 only
 	ts.StartTLS()
 	defer ts.Close()
