@@ -205,7 +205,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (srv *http.Ser
 		go firstContact(ctx, client, apps[0], cfg.credentialsFile, logger)
 	}
 	colLogger := logger.With("component", "collector")
-	cs, err := cfg.collectors.Build(collector.Settings{Logger: colLogger})
+	cs, err := cfg.collectors.Build(collector.Settings{Logger: colLogger, Registerer: globalReg})
 	if err != nil {
 		return nil, cleanup, fmt.Errorf("invalid configuration: %w", err)
 	}

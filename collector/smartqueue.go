@@ -25,7 +25,9 @@ func init() {
 			thresholds := app.Flag("collector.smartqueue.service-level-threshold",
 				"Service-level threshold (answered within) of the SmartQueue service level and required agents, in whole seconds (the API's max_waiting_sec). Repeatable; each costs its own service-level requests.").
 				Default(DefaultStaffing.Threshold.String()).DurationList()
-			return func(st Settings) (Collector, error) { return NewSmartQueue(st, *thresholds) }
+			units := defaultSQUnits
+			addSQUnitFlags(app, &units)
+			return func(st Settings) (Collector, error) { return newSmartQueue(st, *thresholds, units) }
 		},
 	})
 }
@@ -46,7 +48,14 @@ const (
 // threshold must be a whole number of seconds, at least one: the API
 // takes max_waiting_sec.
 func NewSmartQueue(st Settings, thresholds []time.Duration) (Collector, error) {
+	return newSmartQueue(st, thresholds, defaultSQUnits)
+}
+
+func newSmartQueue(st Settings, thresholds []time.Duration, units sqUnits) (Collector, error) {
 	st = st.withDefaults()
+	if err := units.validate(); err != nil {
+		return nil, err
+	}
 	if len(thresholds) == 0 {
 		return nil, errors.New("--collector.smartqueue.service-level-threshold needs at least one value")
 	}
@@ -60,7 +69,8 @@ func NewSmartQueue(st Settings, thresholds []time.Duration) (Collector, error) {
 		}
 	}
 	slices.Sort(ts)
-	return &smartQueueCollector{log: st.Logger, now: st.Now, opts: st.Staffing, perUser: st.PerUser, thresholds: ts}, nil
+	return &smartQueueCollector{log: st.Logger, now: st.Now, opts: st.Staffing, perUser: st.PerUser, thresholds: ts,
+		units: units, plausibility: newSQPlausibility(st.Logger, units, st.Registerer)}, nil
 }
 
 type smartQueueCollector struct {
@@ -69,6 +79,9 @@ type smartQueueCollector struct {
 	opts       StaffingOptions
 	perUser    bool
 	thresholds []time.Duration // distinct, ascending
+	units      sqUnits
+	// plausibility checks each metrics read against the units assumed.
+	plausibility *sqPlausibility
 }
 
 func (*smartQueueCollector) Name() string { return SmartQueueCollector }
@@ -79,18 +92,18 @@ func (c *smartQueueCollector) Update(_ context.Context, p *Pass) (*Result, error
 		c.logRefused(sqStateMethod, err)
 		return nil, err
 	}
-	data, err := p.SQMetrics(c.now, c.opts.Window, c.thresholds)
+	data, err := p.SQMetrics(c.now, c.opts.Window, c.thresholds, c.plausibility.check)
 	if err != nil {
 		c.logRefused(sqMetricsMethod, err)
 		return nil, err
 	}
-	return smartQueueMetrics(states, data, c.opts, c.thresholds, c.perUser)
+	return smartQueueMetrics(states, data, c.opts, c.thresholds, c.units, c.perUser)
 }
 
 // smartQueueMetrics are the live series of this pass's state, the
 // realtime metrics of the last whole read, and, with perUser, the agents.
-func smartQueueMetrics(states []SQAppState, data *SQMetricsData, opts StaffingOptions, thresholds []time.Duration, perUser bool) (*Result, error) {
-	metrics, err := sqMetricsSamples(data, opts, thresholds)
+func smartQueueMetrics(states []SQAppState, data *SQMetricsData, opts StaffingOptions, thresholds []time.Duration, units sqUnits, perUser bool) (*Result, error) {
+	metrics, err := sqMetricsSamples(data, opts, thresholds, units)
 	if err != nil {
 		return nil, err
 	}

@@ -36,7 +36,8 @@ type sqJob struct {
 // SQMetrics is the SmartQueue realtime metrics over [now-window, now] at
 // each threshold, read at most once per --collector.smartqueue.refresh for
 // the queues this pass's state lists, and served to the passes in between.
-func (p *Pass) SQMetrics(now func() time.Time, window time.Duration, thresholds []time.Duration) (*SQMetricsData, error) {
+// check is called on each whole read, once.
+func (p *Pass) SQMetrics(now func() time.Time, window time.Duration, thresholds []time.Duration, check func(*SQMetricsData)) (*SQMetricsData, error) {
 	d, _, err := p.reads.sqMetrics.get(p.ctx, func() (fetchFunc[*SQMetricsData], error) {
 		states, err := p.SQState()
 		if err != nil {
@@ -44,7 +45,11 @@ func (p *Pass) SQMetrics(now func() time.Time, window time.Duration, thresholds 
 		}
 		api, end := p.API(), now()
 		return func(ctx context.Context) (*SQMetricsData, error) {
-			return readSQMetrics(ctx, api, p.reads.log, states, end, window, thresholds)
+			d, err := readSQMetrics(ctx, api, p.reads.log, states, end, window, thresholds)
+			if err == nil && check != nil {
+				check(d)
+			}
+			return d, err
 		}, nil
 	})
 	return d, err
