@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -100,10 +101,22 @@ func sqJobs(states []SQAppState, thresholds []time.Duration) []*sqJob {
 	}
 	var jobs []*sqJob
 	for _, a := range states {
-		for batch := range slices.Chunk(a.Queues, voxapi.MaxSQMetricsQueues) {
+		// A name the API's ;-separated list cannot carry (or a queue with
+		// no name) is asked for with no queue filter: one request answers
+		// every queue of the application, matched to them by id.
+		size := voxapi.MaxSQMetricsQueues
+		if slices.ContainsFunc(a.Queues, func(q voxapi.SQQueueState) bool {
+			return q.SQQueueName == "" || strings.Contains(q.SQQueueName, ";")
+		}) {
+			size = max(len(a.Queues), 1)
+		}
+		for batch := range slices.Chunk(a.Queues, size) {
 			ids, names := make([]int64, len(batch)), make([]string, len(batch))
 			for i := range batch {
 				ids[i], names[i] = batch[i].SQQueueID, batch[i].SQQueueName
+			}
+			if size != voxapi.MaxSQMetricsQueues {
+				names = nil
 			}
 			for i, t := range thresholds {
 				reports := all

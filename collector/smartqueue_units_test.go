@@ -136,3 +136,30 @@ func findCounter(t *testing.T, reg *prometheus.Registry, typ string) float64 {
 	t.Fatalf("no voximplant_sq_implausible_values_total{report_type=%q}", typ)
 	return 0
 }
+
+// TestSQJobsWithoutANameFilter: an application with a queue whose name
+// the ;-separated list cannot carry is asked with no queue filter, in one
+// request for all its queues (matched to them by id); the others by name,
+// five at most a request.
+func TestSQJobsWithoutANameFilter(t *testing.T) {
+	queues := func(names ...string) []voxapi.SQQueueState {
+		var out []voxapi.SQQueueState
+		for i, n := range names {
+			out = append(out, voxapi.SQQueueState{SQQueueID: int64(i + 1), SQQueueName: n})
+		}
+		return out
+	}
+	jobs := sqJobs([]SQAppState{
+		{App: voxapi.AppSelector{ID: 1}, Sel: voxapi.AppSelector{ID: 1}, Queues: queues("a", "b;c", "d", "e", "f", "g")},
+		{App: voxapi.AppSelector{ID: 2}, Sel: voxapi.AppSelector{ID: 2}, Queues: queues("a", "b", "c", "d", "e", "f")},
+	}, []time.Duration{20 * time.Second})
+	if len(jobs) != 3 {
+		t.Fatalf("%d requests, want 1 for application 1 and 2 for application 2", len(jobs))
+	}
+	if jobs[0].names != nil || len(jobs[0].ids) != 6 {
+		t.Errorf("application 1: names %q, %d ids; want no filter and all 6 queues", jobs[0].names, len(jobs[0].ids))
+	}
+	if len(jobs[1].names) != 5 || len(jobs[2].names) != 1 {
+		t.Errorf("application 2: batches of %d and %d names, want 5 and 1", len(jobs[1].names), len(jobs[2].names))
+	}
+}
