@@ -39,7 +39,7 @@ type sqReport struct {
 var sqReports = []sqReport{
 	{typ: voxapi.SQReportServiceLevel, desc: sqServiceLevelDesc, kind: sqRatio, combine: sqLast},
 	{typ: "average_abandonment_rate", desc: sqAbandonmentDesc, kind: sqRatio, combine: sqLast},
-	{typ: "count_abandonment_calls", desc: sqAbandonedDesc, kind: sqCount, combine: sqSum},
+	{typ: sqReportAbandoned, desc: sqAbandonedDesc, kind: sqCount, combine: sqSum},
 	{typ: sqReportOffered, desc: sqOfferedDesc, kind: sqCount, combine: sqSum},
 	{typ: "count_handled_calls", desc: sqHandledDesc, kind: sqCount, combine: sqSum},
 	{typ: sqReportHandleTime, desc: sqAvgHandleDesc, kind: sqTime, combine: sqLast},
@@ -54,6 +54,7 @@ const (
 	sqReportOffered    = "call_count_assigned_to_queue"
 	sqReportHandleTime = "average_handle_time"
 	sqReportMaxWait    = "max_time_in_queue"
+	sqReportAbandoned  = "count_abandonment_calls"
 	sqReportAvgWait    = "average_time_in_queue"
 )
 
@@ -159,7 +160,9 @@ func sqWindowFigures(data *SQMetricsData, units sqUnits) map[sqQueueKey]*sqFigur
 
 // sqMetricsSamples turns a read's answers into series, queue by queue in
 // the order of the state the read covered.
-func sqMetricsSamples(data *SQMetricsData, opts StaffingOptions, ts []time.Duration, units sqUnits) ([]sqSample, error) {
+// staffed is the agents now staffed on each queue from this pass's state,
+// for the predictions.
+func sqMetricsSamples(data *SQMetricsData, opts StaffingOptions, ts []time.Duration, units sqUnits, staffed map[sqQueueKey]int) ([]sqSample, error) {
 	states, figures := data.States, sqWindowFigures(data, units)
 	thresholds := make([]float64, len(ts))
 	for i, t := range ts {
@@ -192,15 +195,33 @@ func sqMetricsSamples(data *SQMetricsData, opts StaffingOptions, ts []time.Durat
 			if !ok {
 				continue // no load without the calls
 			}
-			s, ok, err := opts.staff(offered, f.values[sqReportHandleTime], thresholds)
+			// The patience: abandoned calls over the time all callers
+			// waited, the average wait times the calls offered.
+			abandoned, totalWait := f.values[sqReportAbandoned], f.values[sqReportAvgWait]*offered
+			s, ok, err := opts.staff(offered, f.values[sqReportHandleTime], thresholds, abandoned, totalWait)
 			if err != nil {
 				return nil, fmt.Errorf("staffing SmartQueue %d of application %s: %w", q.SQQueueID, app, err)
 			}
-			if ok {
-				add(sqLoadDesc, s.load)
-				for _, req := range s.reqs {
-					add(sqRequiredDesc, req.agents, req.threshold, req.target)
-				}
+			if !ok {
+				continue
+			}
+			add(sqLoadDesc, s.load)
+			for _, req := range s.reqs {
+				add(sqRequiredDesc, req.agents, req.threshold, req.target, req.model)
+			}
+			if p, ok := s.patience(); ok {
+				add(sqPatienceDesc, p)
+			}
+			n, known := staffed[sqQueueKey{app, q.SQQueueID}]
+			if !known {
+				continue // not in this pass's state
+			}
+			preds, abandon, hasAbandon := s.predict(n)
+			for _, p := range preds {
+				add(sqPredictedSLDesc, p.serviceLevel, p.threshold, p.model)
+			}
+			if hasAbandon {
+				add(sqPredictedAbandonDesc, abandon, modelErlangA)
 			}
 		}
 	}

@@ -33,7 +33,7 @@ func overviewService(b *dashboard.DashboardBuilder) {
 			"sum("+acdQueues.haID(acdQueues.sel("voximplant_acd_queue_stats_handled_calls"))+")")).
 		Unit(unitSeconds).Decimals(0).Mappings([]dashboard.ValueMapping{}).Thresholds(th("blue")))
 	b.WithPanel(tile(at(38, 15, 28, 3, 4), `Understaffed queues`,
-		`How many selected queues have fewer operators working them (READY + IN_SERVICE + AFTER_SERVICE) than their load requires by Erlang C at their staffing objective (voximplant_acd_queue_required_operators at application_queue:voximplant_queue_staffing_objective:effective; 80% within 20 s unless set). Red from 1; sustained for 10 minutes this is VoximplantQueueUnderstaffedForLoad. The "Staffing for the load" table shows which. Needs the exporter's queue_stats collector (GetACDQueueStatistics); without it this panel is empty.`,
+		`How many selected queues have fewer operators working them (READY + IN_SERVICE + AFTER_SERVICE) than their load requires at their staffing objective (Erlang A where the queue has it, Erlang C elsewhere) (voximplant_acd_queue_required_operators at application_queue:voximplant_queue_staffing_objective:effective; 80% within 20 s unless set). Red from 1; sustained for 10 minutes this is VoximplantQueueUnderstaffedForLoad. The "Staffing for the load" table shows which. Needs the exporter's queue_stats collector (GetACDQueueStatistics); without it this panel is empty.`,
 		understaffed(acdQueues, acdStaffed, acdRequired)).
 		Unit(unitCount).Decimals(0).Mappings([]dashboard.ValueMapping{}).Thresholds(anyIsBad()))
 	b.WithPanel(tile(at(39, 18, 28, 3, 4), `Statistics window`,
@@ -58,12 +58,17 @@ func overviewService(b *dashboard.DashboardBuilder) {
 		col("Average handle", acdQueues.perQueue(acdQueues.ha(acdQueues.sel("voximplant_acd_queue_stats_average_handle_seconds"))), unitProps(unitSeconds)...),
 	))
 	b.WithPanel(queueTable(at(42, 14, 32, 10, 10), acdQueues, `Staffing for the load`,
-		`One row per selected queue: operators its load requires by Erlang C at the queue's staffing objective (voximplant_acd_queue_required_operators at application_queue:voximplant_queue_staffing_objective:effective, 80% within 20 s unless set), operators staffing it now (READY + IN_SERVICE + AFTER_SERVICE of those bound to it, voximplant:queue_staffed_operators), and the gap, staffed minus required: red when short, green when enough. Below 0 for 10 minutes this is VoximplantQueueUnderstaffedForLoad. The offered load is in erlangs, over the queue_stats collector's window (voximplant_acd_queue_stats_window_seconds, 30 minutes unless the exporter is told otherwise). Sorted by gap, shortest first. Needs the exporter's queue_stats collector (GetACDQueueStatistics); without it this panel is empty.`,
+		`One row per selected queue: operators its load requires at the queue's staffing objective (voximplant_acd_queue_required_operators at application_queue:voximplant_queue_staffing_objective:effective, 80% within 20 s unless set) by the model in force (Erlang A where the window showed the callers' patience, Erlang C elsewhere; both are shown, with the callers' mean patience), operators staffing it now (READY + IN_SERVICE + AFTER_SERVICE of those bound to it, voximplant:queue_staffed_operators), and the gap, staffed minus required: red when short, green when enough. Below 0 for 10 minutes this is VoximplantQueueUnderstaffedForLoad. The offered load is in erlangs, over the queue_stats collector's window (voximplant_acd_queue_stats_window_seconds, 30 minutes unless the exporter is told otherwise). The predicted service level is what the operators staffed now will answer within the target's threshold at that load (voximplant_acd_queue_predicted_service_level_ratio, by the model in force), against the target: below it for 5 minutes this is VoximplantQueueServiceLevelAtRisk, before the measured service level falls. Sorted by gap, shortest first. Needs the exporter's queue_stats collector (GetACDQueueStatistics); without it this panel is empty.`,
 		"Gap", false,
 		col("Required", acdQueues.perQueue(acdRequired)),
 		col("Staffed", acdQueues.perQueue(acdStaffed)),
 		col("Gap", acdQueues.perQueue(acdQueues.minus(acdStaffed, acdRequired)), gapProps()...),
 		col("Offered load", acdQueues.perQueue(acdQueues.ha(acdQueues.sel("voximplant_acd_queue_offered_load_erlangs"))), unitProps(unitCount, 1)...),
+		col("Erlang C", acdQueues.perQueue(acdQueues.requiredBy("voximplant_acd_queue_required_operators", "erlang_c"))),
+		col("Erlang A", acdQueues.perQueue(acdQueues.requiredBy("voximplant_acd_queue_required_operators", "erlang_a"))),
+		col("Patience", acdQueues.perQueue(acdQueues.ha(acdQueues.sel("voximplant_acd_queue_patience_seconds"))), unitProps(unitSeconds)...),
+		col("Predicted service level", acdQueues.perQueue(acdPredictedSL), unitProps(unitRatio, 1)...),
+		col("Predicted gap to target", acdQueues.perQueue(acdQueues.minus(acdPredictedSL, acdSLTarget)), append(unitProps(unitRatio, 1), gapProps()...)...),
 	))
 	b.WithPanel(perQueueSeries(at(43, 0, 42, 8, 9), acdQueues, `Service level per queue`,
 		`Share of each selected queue's calls answered within the threshold of its target, over the queue_stats collector's window (voximplant_acd_queue_stats_window_seconds, 30 minutes unless the exporter is told otherwise) (voximplant_acd_queue_stats_service_level_ratio). No line for a queue with no calls. The dashed line is the default target, 80%; the queue's own target is in the table above. Needs the exporter's queue_stats collector (GetACDQueueStatistics); without it this panel is empty.`,
@@ -74,7 +79,7 @@ func overviewService(b *dashboard.DashboardBuilder) {
 		unitRatio, acdQueues.perQueue(acdAbandon)).
 		Thresholds(th("transparent", above(defaultMaxAbandonment, "red"))).ThresholdsStyle(thresholdsStyle(common.GraphThresholdsStyleModeDashed)))
 	b.WithPanel(series(at(45, 16, 42, 8, 9), `Required against staffed per queue`,
-		`Per selected queue, operators required for the load at its staffing objective (Erlang C, dashed) and operators staffing it (READY + IN_SERVICE + AFTER_SERVICE, solid). Where the solid line runs below its dashed one the queue is short. Needs the exporter's queue_stats collector (GetACDQueueStatistics); without it this panel is empty.`,
+		`Per selected queue, operators required for the load at its staffing objective (by the model in force: Erlang A where computed, else Erlang C; dashed) and operators staffing it (READY + IN_SERVICE + AFTER_SERVICE, solid). Where the solid line runs below its dashed one the queue is short. Needs the exporter's queue_stats collector (GetACDQueueStatistics); without it this panel is empty.`,
 		unitCount,
 		rangeQ("A", "required {{queue}} ({{application}})", acdQueues.perQueue(acdRequired)),
 		rangeQ("B", "staffed {{queue}} ({{application}})", acdQueues.perQueue(acdStaffed)+" and on (application, queue) "+acdQueues.perQueue(acdRequired))).

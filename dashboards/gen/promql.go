@@ -66,6 +66,10 @@ type family struct {
 	// wait allowed and the fewest calls offered for the ratios to be judged.
 	slTarget, staffingObjective, maxAbandonment, maxWait, minOffered string
 	offered                                                          string // the series of calls offered in the statistics window
+	// requiredObjective is the recording rule of the requirement in force,
+	// whose model label says which model the staffing alert uses (Erlang A
+	// where the exporter computes it, Erlang C elsewhere).
+	requiredObjective string
 }
 
 var (
@@ -77,6 +81,7 @@ var (
 		maxWait:           "application_queue:voximplant_queue_max_wait_seconds:effective",
 		minOffered:        "application_queue:voximplant_queue_min_offered_calls:effective",
 		offered:           "voximplant_acd_queue_stats_offered_calls",
+		requiredObjective: "application_queue:voximplant_acd_queue_required_operators:objective",
 	}
 	sqQueues = family{
 		id: "sq_queue_id", name: "sq_queue", filter: []string{appM, sqQueueM}, status: "sq_status",
@@ -85,6 +90,7 @@ var (
 		maxWait:           "application_sq_queue:voximplant_sq_queue_max_wait_seconds:effective",
 		minOffered:        "application_sq_queue:voximplant_sq_queue_min_offered_calls:effective",
 		offered:           "voximplant_sq_queue_offered_calls",
+		requiredObjective: "application_sq_queue:voximplant_sq_queue_required_agents:objective",
 	}
 )
 
@@ -120,10 +126,22 @@ func (f family) atTargetThreshold(expr string) string {
 	return expr + " * on (application, " + f.id + ", threshold_seconds) group_left () (0 * " + f.slTarget + " + 1)"
 }
 
-// atObjective keeps the Erlang C figure (labels threshold_seconds and
-// target) of the staffing objective in force for the queue.
+// atObjective keeps the staffing figure (labels threshold_seconds, target
+// and model) of the staffing objective and the model in force for the
+// queue, as the staffing alert judges it.
 func (f family) atObjective(expr string) string {
+	return f.atStaffingObjective(expr) + " * on (job, application, " + f.id + ", model) group_left () (0 * " + f.requiredObjective + " + 1)"
+}
+
+// atStaffingObjective keeps each model's figure at the staffing objective
+// in force: for an expression that selects one model itself.
+func (f family) atStaffingObjective(expr string) string {
 	return expr + " * on (application, " + f.id + ", threshold_seconds, target) group_left () " + f.staffingObjective
+}
+
+// requiredBy is the requirement of one model at the objective in force.
+func (f family) requiredBy(metric, model string) string {
+	return f.ha(f.atStaffingObjective(f.sel(metric, `model="`+model+`"`)))
 }
 
 // target is a per-queue recording rule (a target or limit in force) for
@@ -154,6 +172,10 @@ var (
 	acdSL          = acdQueues.ha(acdQueues.atTargetThreshold(acdQueues.sel("voximplant_acd_queue_stats_service_level_ratio")))
 	acdAbandon     = paren(ratio(acdQueues.ha(acdQueues.sel("voximplant_acd_queue_stats_calls", `outcome="unanswered"`)), acdOffered))
 	acdSLTarget    = acdQueues.target(acdQueues.slTarget)
+	// What the operators on shift will deliver, by the model in force
+	// (recorded in alerts/recording.rules.yml).
+	// The rule has no instance label (it is one figure per job).
+	acdPredictedSL = acdQueues.ha(`application_queue:voximplant_acd_queue_predicted_service_level:target_threshold_ratio{job=~"$job", ` + appM + ", " + queueM + "}")
 
 	// Queue demand from GetACDState (--collector.acd-state).
 	acdWaiting = acdQueues.ha(acdQueues.sel("voximplant_acd_queue_waiting_calls"))
