@@ -133,7 +133,7 @@ bench:
 
 clean:
 	rm -f $(BINARY) bench/voximplant_exporter.bench
-	rm -rf dist
+	rm -rf dist .tmp/exporterbin
 
 ## deploy-gen: regenerate deploy/kubernetes/prometheusrule.yaml from
 ## alerts/*.rules.yml (deploy/kubernetes_test.go fails when it is stale).
