@@ -152,7 +152,7 @@ bench:
 
 clean:
 	rm -f $(BINARY) bench/voximplant_exporter.bench
-	rm -rf dist
+	rm -rf dist .tmp/exporterbin
 
 ## dashboards: regenerate dashboards/*.json from the Go code in
 ## dashboards/gen (its test fails when the committed JSON is stale). Change

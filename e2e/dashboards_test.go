@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/voximplant-exporter/voximplant_exporter/internal/testkit"
 )
 
 // dashboard is the part of a Grafana dashboard JSON the tests read; the
@@ -73,7 +75,7 @@ func (v variable) queryString() string {
 
 func loadDashboards(t *testing.T) []dashboard {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(repoRoot(t), "dashboards", "*.json"))
+	files, err := filepath.Glob(filepath.Join(testkit.RepoRoot(t), "dashboards", "*.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,10 +38,7 @@ var exporterMethods = []string{"GetUsers", "GetQueues", "GetACDState", "GetACDQu
 // there for the Node suite's comparison with @voximplant/apiclient-nodejs.
 func TestExporterRequestParameters(t *testing.T) {
 	dir := t.TempDir()
-	bin, err := testkit.BuildExporter("..", dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := testkit.ExporterBinary(t)
 	creds, err := voxsim.NewCredentials(4711)
 	if err != nil {
 		t.Fatal(err)
