@@ -119,7 +119,7 @@ func (e *evolver) stepCalls(acct *Account, now time.Time) {
 			break
 		}
 		e.runAt(acct, t)
-		e.logStatuses(acct)
+		e.logAgents(acct)
 		cursor = t
 	}
 	e.clock = now

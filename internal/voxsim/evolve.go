@@ -90,6 +90,10 @@ type evolver struct {
 
 type agent struct {
 	next time.Time // when the current status ends
+	// The status and change time last seen logged (operators.go), so that
+	// a step's events log the changes without a map lookup per operator.
+	loggedStatus string
+	loggedAt     time.Time
 }
 
 func newEvolver(seed int64, defaultRate float64) *evolver {

@@ -56,6 +56,23 @@ func (e *evolver) logStatuses(acct *Account) {
 	}
 }
 
+// logAgents logs the status changes of the operators the call simulation
+// moves (those with an agent), after each of its events: only they change
+// within a step.
+func (e *evolver) logAgents(acct *Account) {
+	for i, ag := range e.order {
+		if ag == nil {
+			continue
+		}
+		u := &acct.Users[i]
+		if u.Status == ag.loggedStatus && u.StatusChange.Equal(ag.loggedAt) {
+			continue
+		}
+		e.logStatus(acct, u)
+		ag.loggedStatus, ag.loggedAt = u.Status, u.StatusChange
+	}
+}
+
 // trimOperatorLogs bounds the operators' history as History is bounded
 // (maxHistoryAge), when the status log has doubled since the last trim:
 // entries older than the bound go, but each user's last entry before it
