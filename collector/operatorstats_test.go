@@ -54,6 +54,13 @@ type operatorRig struct {
 
 func newOperatorRig(t *testing.T, simCfg func(*voxsim.Config)) *operatorRig {
 	t.Helper()
+	return newOperatorRigWith(t, simCfg, false)
+}
+
+// newOperatorRigWith is newOperatorRig, with every other collector too
+// when all is set.
+func newOperatorRigWith(t *testing.T, simCfg func(*voxsim.Config), all bool) *operatorRig {
+	t.Helper()
 	freezeACDNow()
 	h := newHarness(t, operatorAccount(), func(c *voxsim.Config) {
 		c.Now = func() time.Time { return acdNow }
@@ -67,7 +74,15 @@ func newOperatorRig(t *testing.T, simCfg func(*voxsim.Config)) *operatorRig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.exp = r.exporter(t, expOpts{perUser: true, now: r.Now, extra: []Collector{op}})
+	extra := []Collector{op}
+	if all {
+		sq, err := NewSmartQueue(st.forCollector(SmartQueueCollector), []time.Duration{20 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		extra = append(extra, NewQueueStats(st.forCollector(QueueStatsCollector)), sq)
+	}
+	r.exp = r.exporter(t, expOpts{perUser: true, acd: all, now: r.Now, extra: extra})
 	return r
 }
 
@@ -136,18 +151,21 @@ func TestOperatorStatsFromVoxsim(t *testing.T) {
 	}
 }
 
-// TestOperatorStatsTwoRequestsPerRefresh: one request of each method per
-// refresh interval, whatever the scrapes in between, and none of either
-// before it is due.
+// TestOperatorStatsTwoRequestsPerRefresh: with every collector on, one
+// request of each method per refresh interval, whatever the scrapes in
+// between, and none of either before it is due.
 func TestOperatorStatsTwoRequestsPerRefresh(t *testing.T) {
-	r := newOperatorRig(t, nil)
+	r := newOperatorRigWith(t, nil, true)
 	counts := func() (int, int) {
 		s := r.sim.Stats()
 		return s.ByMethod[opStatusMethod], s.ByMethod[opStatsMethod]
 	}
 	for range 5 {
-		if f := scrape(t, r.exp); f.CollectorSuccess(OperatorStatsCollector) != 1 {
-			t.Fatalf("operator_stats failed; log:\n%s", r.logs)
+		f := scrape(t, r.exp)
+		for _, c := range []string{OperatorStatsCollector, QueueStatsCollector, ACDStateCollector, SmartQueueCollector} {
+			if f.CollectorSuccess(c) != 1 {
+				t.Fatalf("%s failed; log:\n%s", c, r.logs)
+			}
 		}
 		r.advance(10 * time.Second)
 	}
