@@ -17,4 +17,6 @@ type API interface {
 	GetACDQueueStatistics(ctx context.Context, p voxapi.QueueStatsParams) ([]voxapi.QueueStatsRecord, error)
 	GetSQState(ctx context.Context, p voxapi.SQStateParams) ([]voxapi.SQQueueState, error)
 	GetSmartQueueRealtimeMetrics(ctx context.Context, p voxapi.SQMetricsParams) (*voxapi.SQMetrics, error)
+	GetACDOperatorStatusStatistics(ctx context.Context, p voxapi.OperatorStatusParams) ([]voxapi.OperatorGroup[voxapi.OperatorStatusRecord], error)
+	GetACDOperatorStatistics(ctx context.Context, p voxapi.OperatorStatsParams) ([]voxapi.OperatorGroup[voxapi.OperatorStatsRecord], error)
 }

@@ -25,6 +25,8 @@ import (
 //	directory     GetQueues per application       --voximplant.directory-refresh   acd_state, queue_stats
 //	queueStats    GetACDQueueStatistics per queue --collector.queue-stats.refresh  queue_stats
 //	sqMetrics     GetSmartQueueRealtimeMetrics    --collector.smartqueue.refresh   smartqueue
+//	operatorStats GetACDOperatorStatusStatistics  --collector.operator-stats.refresh operator_stats
+//	              and GetACDOperatorStatistics
 //
 // A read made every pass belongs to the pass: it runs on the pass's
 // context and ends with it. A read made at most once per interval is a
@@ -40,6 +42,9 @@ type ReadOptions struct {
 	QueueStatsRefresh time.Duration
 	// SmartQueueRefresh: GetSmartQueueRealtimeMetrics (--collector.smartqueue.refresh).
 	SmartQueueRefresh time.Duration
+	// OperatorStatsRefresh: GetACDOperatorStatusStatistics and
+	// GetACDOperatorStatistics (--collector.operator-stats.refresh).
+	OperatorStatsRefresh time.Duration
 }
 
 // DefaultReadOptions are the flags' defaults.
@@ -47,6 +52,8 @@ var DefaultReadOptions = ReadOptions{
 	DirectoryRefresh:  5 * time.Minute,
 	QueueStatsRefresh: time.Minute,
 	SmartQueueRefresh: time.Minute,
+
+	OperatorStatsRefresh: time.Minute,
 }
 
 func (o ReadOptions) withDefaults() ReadOptions {
@@ -54,6 +61,7 @@ func (o ReadOptions) withDefaults() ReadOptions {
 	o.DirectoryRefresh = cmp.Or(o.DirectoryRefresh, d.DirectoryRefresh)
 	o.QueueStatsRefresh = cmp.Or(o.QueueStatsRefresh, d.QueueStatsRefresh)
 	o.SmartQueueRefresh = cmp.Or(o.SmartQueueRefresh, d.SmartQueueRefresh)
+	o.OperatorStatsRefresh = cmp.Or(o.OperatorStatsRefresh, d.OperatorStatsRefresh)
 	return o
 }
 
@@ -66,6 +74,7 @@ func (o ReadOptions) validate() error {
 		{"--voximplant.directory-refresh", o.DirectoryRefresh},
 		{"--collector.queue-stats.refresh", o.QueueStatsRefresh},
 		{"--collector.smartqueue.refresh", o.SmartQueueRefresh},
+		{"--collector.operator-stats.refresh", o.OperatorStatsRefresh},
 	} {
 		if f.d <= 0 {
 			errs = append(errs, fmt.Errorf("%s must be positive, got %s", f.flag, f.d))
@@ -90,6 +99,8 @@ type reads struct {
 	directory  *read[Directory]
 	queueStats *read[*QueueStatsData]
 	sqMetrics  *read[*SQMetricsData]
+
+	operatorStats *read[*OperatorStatsData]
 }
 
 func newReads(life context.Context, now func() time.Time, o ReadOptions, log *slog.Logger) *reads {
@@ -100,6 +111,9 @@ func newReads(life context.Context, now func() time.Time, o ReadOptions, log *sl
 		directory:  newRead[Directory](life, now, "the queue directory (GetQueues)", o.DirectoryRefresh, readTimeout(o.DirectoryRefresh)),
 		queueStats: newRead[*QueueStatsData](life, now, "queue statistics (GetACDQueueStatistics)", o.QueueStatsRefresh, readTimeout(o.QueueStatsRefresh)),
 		sqMetrics:  newRead[*SQMetricsData](life, now, "SmartQueue realtime metrics (GetSmartQueueRealtimeMetrics)", o.SmartQueueRefresh, readTimeout(o.SmartQueueRefresh)),
+
+		operatorStats: newRead[*OperatorStatsData](life, now, "operator statistics (GetACDOperatorStatusStatistics, GetACDOperatorStatistics)",
+			o.OperatorStatsRefresh, readTimeout(o.OperatorStatsRefresh)),
 	}
 }
 

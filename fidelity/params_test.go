@@ -26,7 +26,8 @@ const paramsOutEnv = "FIDELITY_EXPORTER_PARAMS"
 
 // exporterMethods are the methods the exporter calls with every collector
 // on; each must be seen.
-var exporterMethods = []string{"GetUsers", "GetQueues", "GetACDState", "GetACDQueueStatistics", "GetSQState", "GetSmartQueueRealtimeMetrics"}
+var exporterMethods = []string{"GetUsers", "GetQueues", "GetACDState", "GetACDQueueStatistics", "GetSQState", "GetSmartQueueRealtimeMetrics",
+	"GetACDOperatorStatistics", "GetACDOperatorStatusStatistics"}
 
 // TestExporterRequestParameters runs the exporter binary with every
 // collector against voxsim, scrapes it, and checks that every request it
@@ -60,7 +61,7 @@ func TestExporterRequestParameters(t *testing.T) {
 	}
 	sqApp := acct.SmartQueue.Queues[0].ApplicationID
 	args := []string{"--voximplant.credentials-file=" + credsFile, "--voximplant.api-url=" + srv.URL(),
-		"--collector.acd-state", "--collector.smartqueue", "--collector.queue-stats",
+		"--collector.acd-state", "--collector.smartqueue", "--collector.queue-stats", "--collector.operator-stats",
 		"--voximplant.application-id=" + strconv.FormatInt(sqApp, 10)}
 	byName := false
 	for _, a := range acct.Apps {

@@ -10,7 +10,7 @@ import (
 // reference (API-NOTES.md) and of the newest official clients' request
 // types (@voximplant/apiclient-nodejs 4.11.0, dist/Interfaces.d.ts; the
 // Go client v2.7.0's methods/*.go parameter structs declare the same names
-// for these seven methods). The fidelity suite (fidelity/) fails when this
+// for these methods). The fidelity suite (fidelity/) fails when this
 // table and the Node client's declarations differ.
 // Any other parameter is refused with 101, so that a parameter no official
 // client sends fails a test here instead of on a real account. How the
@@ -33,6 +33,10 @@ var methodParams = map[string][]string{
 	"GetSmartQueueRealtimeMetrics": {"application_id", "application_name", "user_id", "user_name", "sq_queue_name",
 		"from_date", "to_date", "timezone", "interval", "report_type", "group_by", "max_waiting_sec"},
 	"GetApplications": {"application_id", "application_name", "with_rules", "with_scenarios", "count", "offset"},
+	// Node 4.11.0's GetACDOperatorStatisticsRequest and
+	// GetACDOperatorStatusStatisticsRequest.
+	"GetACDOperatorStatistics":       {"from_date", "to_date", "user_id", "acd_queue_id", "abbreviation", "report", "aggregation", "group"},
+	"GetACDOperatorStatusStatistics": {"from_date", "to_date", "user_id", "acd_status", "aggregation", "group"},
 }
 
 // MethodParams is the parameters the simulator accepts for method, sorted,

@@ -31,13 +31,15 @@ func TestEveryServedMethodDeclaresItsParameters(t *testing.T) {
 func TestUnknownParameterRefused(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.Account = sqMetricsFixture() })
 	minimal := map[string][]string{
-		"GetUsers":                     {"application_id", "10"},
-		"GetACDState":                  {"acd_queue_id", "all"},
-		"GetQueues":                    nil,
-		"GetACDQueueStatistics":        {"from_date", "2025-03-14 14:00:00"},
-		"GetSQState":                   {"application_id", "40", "sq_queue_id", "all"},
-		"GetSmartQueueRealtimeMetrics": {"application_id", "40", "report_type", "count_handled_calls"},
-		"GetApplications":              nil,
+		"GetUsers":                       {"application_id", "10"},
+		"GetACDState":                    {"acd_queue_id", "all"},
+		"GetQueues":                      nil,
+		"GetACDQueueStatistics":          {"from_date", "2025-03-14 14:00:00"},
+		"GetSQState":                     {"application_id", "40", "sq_queue_id", "all"},
+		"GetSmartQueueRealtimeMetrics":   {"application_id", "40", "report_type", "count_handled_calls"},
+		"GetApplications":                nil,
+		"GetACDOperatorStatistics":       {"from_date", "2025-03-14 14:00:00", "user_id", "all"},
+		"GetACDOperatorStatusStatistics": {"from_date", "2025-03-14 14:00:00", "user_id", "all"},
 	}
 	if got := slices.Sorted(maps.Keys(minimal)); !slices.Equal(got, slices.Sorted(maps.Keys(methods))) {
 		t.Fatalf("minimal requests for %v, methods served %v", got, slices.Sorted(maps.Keys(methods)))

@@ -121,6 +121,7 @@ func (e *evolver) stepCalls(acct *Account, now time.Time) {
 			break
 		}
 		e.runAt(acct, t)
+		e.logAgents(acct)
 		cursor = t
 	}
 	e.clock = now
@@ -479,6 +480,7 @@ func (e *evolver) resolveCalls(acct *Account, t time.Time) {
 			if cs.missed {
 				cs.missed = false
 				u.Status, u.StatusChange = StatusBanned, t
+				acct.Missed = append(acct.Missed, MissedOffer{CallID: c.ID, QueueID: c.QueueID, Arrived: c.Arrived, Operator: op, Rang: ringStart, Ended: t})
 				e.order[i].next = t.Add(e.dwellFor(u))
 				break
 			}

@@ -81,11 +81,20 @@ type evolver struct {
 	members map[int64][]int // user indices by queue bound
 	known   []simQueue
 
+	// The operators' status log (operators.go): each user's last logged
+	// status, and the log length that triggers the next trim.
+	logged    map[int64]StatusEntry
+	logTrimAt int
+
 	sq *sqSim // the SmartQueue simulation (smartqueue_sim.go); nil until needed
 }
 
 type agent struct {
 	next time.Time // when the current status ends
+	// The status and change time last seen logged (operators.go), so that
+	// a step's events log the changes without a map lookup per operator.
+	loggedStatus string
+	loggedAt     time.Time
 }
 
 func newEvolver(seed int64, defaultRate float64) *evolver {
@@ -139,6 +148,8 @@ func (e *evolver) step(acct *Account, now time.Time) {
 	if !e.withCalls && e.wantsCalls(acct) {
 		e.withCalls = true
 	}
+	e.logStatuses(acct)
+	defer e.trimOperatorLogs(acct, now)
 	if e.withCalls {
 		e.stepCalls(acct, now)
 		e.trimHistory(acct, now)
@@ -173,6 +184,7 @@ func (e *evolver) stepTimers(acct *Account, now time.Time) {
 				break
 			}
 			e.transition(u, ag.next)
+			e.logStatus(acct, u)
 			ag.next = ag.next.Add(e.dwell(u.Status))
 		}
 	}

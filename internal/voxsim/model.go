@@ -234,6 +234,11 @@ type Account struct {
 	Queues  []Queue
 	Calls   []Call
 	History []CallRecord
+	// StatusLog and Missed are the operators' history (operators.go):
+	// every status change, and every call offered to an operator and not
+	// answered, oldest first, bounded as History is.
+	StatusLog []StatusEntry
+	Missed    []MissedOffer
 	// SmartQueue is the account's SmartQueue (ACD v2), apart from the
 	// above (smartqueue.go).
 	SmartQueue SmartQueue
@@ -291,6 +296,8 @@ func (a Account) clone() Account {
 	a.Queues = cloneQueues(a.Queues)
 	a.Calls = slices.Clone(a.Calls)
 	a.History = slices.Clone(a.History)
+	a.StatusLog = slices.Clone(a.StatusLog)
+	a.Missed = slices.Clone(a.Missed)
 	a.SmartQueue = a.SmartQueue.clone()
 	return a
 }

@@ -110,6 +110,16 @@ type statsQuery struct {
 // and the rest (101); queue ids are checked against the account later
 // (218).
 func parseStatsQuery(p *paramReader, now time.Time) (statsQuery, *apiError) {
+	q, err := parseStatsRange(p, now)
+	if err != nil {
+		return q, err
+	}
+	return parseStatsItems(p, q)
+}
+
+// parseStatsRange checks from_date and to_date (134, 111, 123, 569), as
+// every statistics method does.
+func parseStatsRange(p *paramReader, now time.Time) (statsQuery, *apiError) {
 	q := statsQuery{to: now.UTC().Truncate(time.Second)}
 	raw := p.str("from_date")
 	if raw == "" {
@@ -130,7 +140,11 @@ func parseStatsQuery(p *paramReader, now time.Time) (statsQuery, *apiError) {
 	case q.to.Sub(q.from) > maxStatsRange:
 		return q, errorf(CodeDateRangeLimit, "Invalid date range: the range must be within 30 days")
 	}
+	return q, nil
+}
 
+// parseStatsItems checks the rest of GetACDQueueStatistics' parameters.
+func parseStatsItems(p *paramReader, q statsQuery) (statsQuery, *apiError) {
 	q.items = map[string]bool{}
 	report := p.list("report")
 	if len(report) == 0 || len(report) == 1 && strings.EqualFold(report[0], "all") {
