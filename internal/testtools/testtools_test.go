@@ -56,7 +56,7 @@ func fakeTool(t *testing.T, versionLine string) string {
 	return p
 }
 
-var tool = Tool{Name: "voximplant-test-tool-that-does-not-exist", EnvVar: "VOXIMPLANT_TEST_TOOL_BIN", Debian: "some-package"}
+var tool = Tool{Name: "voximplant-test-tool-that-does-not-exist", EnvVar: "VOXIMPLANT_TEST_TOOL_BIN", Debian: "some-package", Prom3: true}
 
 func TestNeedUsesTheEnvVarAndLogsTheVersion(t *testing.T) {
 	p := fakeTool(t, "faketool, version 3.16.0")
@@ -123,6 +123,18 @@ func TestNeedRefusesATestNameOutsideRunPattern(t *testing.T) {
 		if f.outcome != "fatal" || !strings.Contains(f.msg, "rename it") {
 			t.Errorf("%s: %s %q, want a failure asking to rename the test", name, f.outcome, f.msg)
 		}
+	}
+}
+
+// TestNeedTakesAnyNameForOtherTools: a tool make test-prom3 does not
+// swap (chromium) may be used by a test of any name.
+func TestNeedTakesAnyNameForOtherTools(t *testing.T) {
+	other := tool
+	other.Prom3 = false
+	p := fakeTool(t, "v1")
+	t.Setenv(other.EnvVar, p)
+	if f, got := call("TestLandingPageInChromium", other); f.outcome != "" || got != p {
+		t.Errorf("Need = %q (%s %q), want %q", got, f.outcome, f.msg, p)
 	}
 }
 
