@@ -24,8 +24,8 @@ build:
 
 ## test: every test with the race detector, through gotestsum (pinned, run
 ## from the module proxy like staticcheck), whose summary at the end lists
-## every skipped and failed test. Tests that need promtool, prometheus or
-## amtool skip loudly without them; REQUIRE_TOOLS=1 (set by CI) turns those
+## every skipped and failed test. Tests that need promtool, prometheus,
+## amtool or chromium skip loudly without them; REQUIRE_TOOLS=1 (set by CI) turns those
 ## skips into failures. The first run uses the tools on PATH (Debian's
 ## Prometheus 2.42, the oldest supported); then test-prom3 runs the tool
 ## tests again against Prometheus 3 when `make tools` has built it.
@@ -106,7 +106,7 @@ $(PROM3_DIR)/%:
 $(AM_DIR)/%:
 	GOBIN=$(abspath $(AM_DIR)) $(GO) install $(call TOOLS_VERSION_FLAG,$(AM_VERSION:v%=%)) github.com/prometheus/alertmanager/cmd/$*@$(AM_VERSION)
 
-## test-prom3: the tests that use a tool (those whose name matches
+## test-prom3: the tests that use a Prometheus tool (those whose name matches
 ## TOOL_TESTS, in the packages that import internal/testtools) against the
 ## `make tools` build, which PROMETHEUS_BIN, PROMTOOL_BIN and AMTOOL_BIN
 ## name to the tests.
@@ -207,7 +207,8 @@ soak:
 	$(GO) run -tags soak ./soak $(SOAK_FLAGS)
 
 ## screenshots: run the demo and a real Prometheus for a few minutes and take
-## headless Chromium screenshots of Prometheus's graph page into docs/img/
+## headless Chromium screenshots of the exporter's page and Prometheus's graph
+## page into docs/img/
 ## (needs prometheus and chromium; not part of CI; SCREENSHOT_DURATION=secs).
 .PHONY: screenshots
 screenshots:

@@ -268,6 +268,7 @@ type PassStatus struct {
 	Started    time.Time
 	Took       time.Duration
 	Collectors []CollectorStatus
+	glance     *lazyGlance // built on the first call of Glance
 }
 
 // CollectorStatus is one collector's outcome in a pass.
@@ -290,9 +291,12 @@ func (e *Exporter) LastPass() (PassStatus, bool) {
 // collector's, which is known as soon as every outcome is in.
 func (p *Pass) status() PassStatus {
 	st := PassStatus{Started: p.started}
+	glances := make([][]glanceSample, len(p.slots))
 	for i := range p.slots {
+		glances[i] = p.slots[i].glance
 		st.Took = max(st.Took, p.slots[i].took)
 		st.Collectors = append(st.Collectors, CollectorStatus{Name: p.names[i], Success: p.slots[i].err == nil})
 	}
+	st.glance = newLazyGlance(glances)
 	return st
 }

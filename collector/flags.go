@@ -106,3 +106,8 @@ func (s *Selection) Build(st Settings) ([]Collector, error) {
 	}
 	return out, nil
 }
+
+// ServiceLevelTarget is the first --collector.queue-stats.service-level-target:
+// the target the landing page holds service levels against, since the
+// exporter does not know the per-queue targets kept in Prometheus.
+func (s *Selection) ServiceLevelTarget() float64 { return s.staffing.withDefaults().Targets[0] }

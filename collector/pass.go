@@ -59,6 +59,9 @@ type slot struct {
 	res  *Result
 	err  error
 	took time.Duration
+	// glance is what the landing page shows of res (glance.go), taken
+	// here, outside every lock, since res itself is not kept.
+	glance []glanceSample
 }
 
 // outcome is what a scrape takes of one collector.
@@ -95,6 +98,7 @@ func (p *Pass) run(now func() time.Time, cs []Collector, failed func(name string
 				}
 			}
 			s.took = now().Sub(p.started)
+			s.glance = glanceSamples(s.res)
 		})
 	}
 	go func() {

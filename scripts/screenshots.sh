@@ -4,7 +4,8 @@
 # Builds the exporter, runs it with --demo and Debian's prometheus binary
 # with examples/prometheus.yml and the project's rules on free loopback
 # ports, lets them run for a few minutes, then takes headless Chromium
-# screenshots of Prometheus's own graph page for the overview dashboard's
+# screenshots of the exporter's own page (docs/img/landing.png, the README's
+# first picture) and of Prometheus's graph page for the overview dashboard's
 # main queries into docs/img/. Nothing is drawn by hand.
 #
 # Needs: go, prometheus, chromium (Debian packages golang/prometheus/chromium).
@@ -115,6 +116,13 @@ shot() { # name expr stacked
 		>>"$tmp/chromium.log" 2>&1
 	[ -s "docs/img/$name.png" ] || { echo "screenshots: no docs/img/$name.png; see $tmp/chromium.log" >&2; KEEP_TMP=1; exit 1; }
 }
+# The exporter's page at /, as a newcomer sees it: the last pass of
+# Prometheus's scrapes, the busy period under way.
+echo "screenshots: docs/img/landing.png <- http://127.0.0.1:$exp_port/"
+"$chromium" --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$tmp/chromium" \
+	--window-size=1280,1250 --hide-scrollbars --screenshot="$root/docs/img/landing.png" \
+	"http://127.0.0.1:$exp_port/" >>"$tmp/chromium.log" 2>&1
+[ -s docs/img/landing.png ] || { echo "screenshots: no docs/img/landing.png; see $tmp/chromium.log" >&2; KEEP_TMP=1; exit 1; }
 shot operators-by-status 'sum by (acd_status) (max by (application, acd_status) (voximplant_acd_operators))' 1
 shot ready-per-queue 'max by (application, queue) (application_queue:voximplant_acd_queue_operators:ready)' 0
 shot occupancy-per-queue 'max by (application, queue) (application_queue:voximplant_acd_queue_occupancy:ratio)' 0

@@ -1,6 +1,6 @@
 // Package testtools finds the external programs (prometheus, promtool,
-// amtool, systemd-analyze) that the end-to-end, rule and deployment tests
-// drive, for every package whose tests need them.
+// amtool, systemd-analyze, chromium) that the end-to-end, rule, deployment
+// and page tests drive, for every package whose tests need them.
 //
 // A tool comes from its environment variable when that is set (make
 // test-prom3 points PROMETHEUS_BIN, PROMTOOL_BIN and AMTOOL_BIN at the
@@ -38,9 +38,12 @@ var (
 	Promtool       = Tool{Name: "promtool", EnvVar: "PROMTOOL_BIN", Debian: "prometheus", Prom3: true}
 	Amtool         = Tool{Name: "amtool", EnvVar: "AMTOOL_BIN", Debian: "prometheus-alertmanager", Prom3: true}
 	SystemdAnalyze = Tool{Name: "systemd-analyze", EnvVar: "SYSTEMD_ANALYZE_BIN", Debian: "systemd"}
+	// Chromium renders the landing page headless (its layout test).
+	Chromium = Tool{Name: "chromium", EnvVar: "CHROMIUM_BIN", Debian: "chromium"}
 )
 
-// RunPattern matches the name of every top-level test that uses a tool.
+// RunPattern matches the name of every top-level test that uses a
+// Prometheus tool (Tool.Prom3).
 // make test-prom3 runs only these tests (with `go test -run`) against the
 // Prometheus 3 tools, so Need fails a test whose name does not match it:
 // otherwise that test would silently never meet Prometheus 3. Keep it in

@@ -133,6 +133,18 @@ func TestNeedRefusesATestNameOutsideRunPattern(t *testing.T) {
 	}
 }
 
+// TestNeedTakesAnyNameForOtherTools: a tool make test-prom3 does not
+// swap (chromium) may be used by a test of any name.
+func TestNeedTakesAnyNameForOtherTools(t *testing.T) {
+	other := tool
+	other.Prom3 = false
+	p := fakeTool(t, "v1")
+	t.Setenv(other.EnvVar, p)
+	if f, got := call("TestLandingPageInChromium", other); f.outcome != "" || got != p {
+		t.Errorf("Need = %q (%s %q), want %q", got, f.outcome, f.msg, p)
+	}
+}
+
 // TestMakefileRunsWhatNeedAccepts: make test-prom3 selects the tool tests
 // with TOOL_TESTS; Need enforces RunPattern. They must be the same pattern.
 func TestMakefileRunsWhatNeedAccepts(t *testing.T) {
