@@ -9,9 +9,10 @@ import (
 )
 
 // operators is the supervisor's board: every operator with status, time
-// in status, queues and balance, and the queues and skills by status.
+// in status, queues and balance, the queues and skills by status, and how
+// operators spend their time (productivity.go).
 func operators() *dashboard.DashboardBuilder {
-	return board("voximplant-operators", "Voximplant / Operators",
+	return productivityPanels(board("voximplant-operators", "Voximplant / Operators",
 		"Supervisor's view from voximplant_exporter: every operator with their ACD status, time in status, queues and balance (filtered by the Queue and Skill variables), and the selected queues and skills by status. Needs per-user series (--collector.users, on by default).",
 		"now-1h", "30s",
 		applicationVar(),
@@ -31,7 +32,7 @@ func operators() *dashboard.DashboardBuilder {
 		WithPanel(statusMatrix(at(3, 15, 0, 9, 9), "Skills by status", "Skill", "skill",
 			"Operators with each selected skill, by ACD status. An operator with several skills counts in each. Sorted by READY, fewest first. Source: voximplant_acd_skill_operators.",
 			sel("voximplant_acd_skill_operators", appM, skillM), "skill_id")).
-		WithPanel(operatorTable(at(4, 0, 9, 24, 22)))
+		WithPanel(operatorTable(at(4, 0, 9, 24, 22))))
 }
 
 // statusMatrix is a table of operators by status: one row per queue or

@@ -22,6 +22,7 @@ func overview() *dashboard.DashboardBuilder {
 	overviewQueues(b)
 	overviewSmartQueue(b)
 	overviewHealth(b)
+	overviewProductivity(b)
 	return b
 }
 
