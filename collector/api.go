@@ -16,4 +16,5 @@ type API interface {
 	GetACDQueueStatistics(ctx context.Context, p voxapi.QueueStatsParams) ([]voxapi.QueueStatsRecord, error)
 	GetSQState(ctx context.Context, p voxapi.SQStateParams) ([]voxapi.SQQueueState, error)
 	GetSmartQueueRealtimeMetrics(ctx context.Context, p voxapi.SQMetricsParams) (*voxapi.SQMetrics, error)
+	GetAccountInfo(ctx context.Context) (*voxapi.AccountInfo, error)
 }

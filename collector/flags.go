@@ -56,6 +56,8 @@ func addReadFlags(app *kingpin.Application, o *ReadOptions) {
 		Default(d.QueueStatsRefresh.String()).DurationVar(&o.QueueStatsRefresh)
 	app.Flag("collector.smartqueue.refresh", "Read SmartQueue realtime metrics (GetSmartQueueRealtimeMetrics) at most this often; scrapes in between serve the last read.").
 		Default(d.SmartQueueRefresh.String()).DurationVar(&o.SmartQueueRefresh)
+	app.Flag("collector.account.refresh", "Read the account's balance and state (GetAccountInfo) at most this often; scrapes in between serve the last read.").
+		Default(d.AccountRefresh.String()).DurationVar(&o.AccountRefresh)
 }
 
 // EnableAllNotGiven turns on every collector whose switch was not given on

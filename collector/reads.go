@@ -24,6 +24,7 @@ import (
 //	directory     GetQueues per application       --voximplant.directory-refresh   acd_state, queue_stats
 //	queueStats    GetACDQueueStatistics per queue --collector.queue-stats.refresh  queue_stats
 //	sqMetrics     GetSmartQueueRealtimeMetrics    --collector.smartqueue.refresh   smartqueue
+//	account       GetAccountInfo                  --collector.account.refresh      account
 //
 // A read made every pass belongs to the pass: it runs on the pass's
 // context and ends with it. A read made at most once per interval is a
@@ -39,6 +40,8 @@ type ReadOptions struct {
 	QueueStatsRefresh time.Duration
 	// SmartQueueRefresh: GetSmartQueueRealtimeMetrics (--collector.smartqueue.refresh).
 	SmartQueueRefresh time.Duration
+	// AccountRefresh: GetAccountInfo (--collector.account.refresh).
+	AccountRefresh time.Duration
 }
 
 // DefaultReadOptions are the flags' defaults.
@@ -46,6 +49,7 @@ var DefaultReadOptions = ReadOptions{
 	DirectoryRefresh:  5 * time.Minute,
 	QueueStatsRefresh: time.Minute,
 	SmartQueueRefresh: time.Minute,
+	AccountRefresh:    5 * time.Minute,
 }
 
 func (o ReadOptions) withDefaults() ReadOptions {
@@ -53,6 +57,7 @@ func (o ReadOptions) withDefaults() ReadOptions {
 	o.DirectoryRefresh = cmp.Or(o.DirectoryRefresh, d.DirectoryRefresh)
 	o.QueueStatsRefresh = cmp.Or(o.QueueStatsRefresh, d.QueueStatsRefresh)
 	o.SmartQueueRefresh = cmp.Or(o.SmartQueueRefresh, d.SmartQueueRefresh)
+	o.AccountRefresh = cmp.Or(o.AccountRefresh, d.AccountRefresh)
 	return o
 }
 
@@ -65,6 +70,7 @@ func (o ReadOptions) validate() error {
 		{"--voximplant.directory-refresh", o.DirectoryRefresh},
 		{"--collector.queue-stats.refresh", o.QueueStatsRefresh},
 		{"--collector.smartqueue.refresh", o.SmartQueueRefresh},
+		{"--collector.account.refresh", o.AccountRefresh},
 	} {
 		if f.d <= 0 {
 			errs = append(errs, fmt.Errorf("%s must be positive, got %s", f.flag, f.d))
@@ -87,6 +93,7 @@ type reads struct {
 	directory  *read[Directory]
 	queueStats *read[*QueueStatsData]
 	sqMetrics  *read[*SQMetricsData]
+	account    *read[*voxapi.AccountInfo]
 }
 
 func newReads(life context.Context, now func() time.Time, o ReadOptions, log *slog.Logger) *reads {
@@ -96,6 +103,7 @@ func newReads(life context.Context, now func() time.Time, o ReadOptions, log *sl
 		directory:  newRead[Directory](life, now, "the queue directory (GetQueues)", o.DirectoryRefresh, readTimeout(o.DirectoryRefresh)),
 		queueStats: newRead[*QueueStatsData](life, now, "queue statistics (GetACDQueueStatistics)", o.QueueStatsRefresh, readTimeout(o.QueueStatsRefresh)),
 		sqMetrics:  newRead[*SQMetricsData](life, now, "SmartQueue realtime metrics (GetSmartQueueRealtimeMetrics)", o.SmartQueueRefresh, readTimeout(o.SmartQueueRefresh)),
+		account:    newRead[*voxapi.AccountInfo](life, now, "the account (GetAccountInfo)", o.AccountRefresh, readTimeout(o.AccountRefresh)),
 	}
 }
 

@@ -2,7 +2,6 @@ package voxapi
 
 import (
 	"context"
-	"errors"
 	"io"
 	"maps"
 	"net/url"
@@ -41,26 +40,9 @@ func (q *QueueInfo) MaxWaitingSeconds() (float64, bool) {
 	return *q.MaxWaitingTime * 60, true
 }
 
-type getQueuesWire struct {
-	envelope
-	Result     *[]QueueInfo `json:"result"`
-	TotalCount *int64       `json:"total_count"`
-}
-
 // DecodeGetQueues reads one GetQueues answer.
 func DecodeGetQueues(r io.Reader) ([]QueueInfo, int64, error) {
-	var w getQueuesWire
-	if err := decodeAnswer(r, &w); err != nil {
-		return nil, 0, err
-	}
-	if w.Result == nil {
-		return nil, 0, errors.New(`answer has no "result"`)
-	}
-	total := int64(len(*w.Result))
-	if w.TotalCount != nil {
-		total = *w.TotalCount
-	}
-	return *w.Result, total, nil
+	return decodeListAnswer[QueueInfo](r)
 }
 
 // queuesPage is the page size for GetQueues: applications have few queues.
