@@ -28,6 +28,7 @@ type multiTarget struct {
 	observer voxapi.RequestObserver
 	http     *http.Client // every /probe target's: one shared bound on requests in flight
 	now      func() time.Time
+	stop     chan struct{} // ends the SIGHUP watch; nil without --config.file
 
 	set atomic.Pointer[targetSet]
 }

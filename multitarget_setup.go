@@ -36,6 +36,17 @@ func newMultiTarget(cfg *config, d multiTargetDeps, logger *slog.Logger) (*multi
 		log: logger.With("component", "probe"), base: logger,
 		http: &http.Client{Transport: newLimitTransport(cfg.probe.apiConcurrency, tr.Transport)},
 	}
+	if f := cfg.probe.configFile; f != "" {
+		set, err := mt.loadConfigFile(f)
+		if err != nil {
+			return nil, err
+		}
+		mt.swap(set)
+		mt.stop = make(chan struct{})
+		mt.watchSIGHUP(mt.stop)
+		mt.log.Info("/probe and /sd serve the configuration file", "file", f, "auth_modules", len(set.auths), "modules", len(set.modules))
+		return mt, nil
+	}
 	set, err := mt.flagSet(d)
 	if err != nil {
 		return nil, err
@@ -68,10 +79,15 @@ func (mt *multiTarget) handle(mux *http.ServeMux) {
 	}
 	mux.Handle("/probe", gzhttp.GzipHandler(bounded(http.HandlerFunc(mt.serveProbe), mt.cfg.maxRequests)))
 	mux.HandleFunc("/sd", mt.serveSD)
+	mux.HandleFunc("/-/reload", mt.serveReload)
 }
 
 // Close ends every target's reads.
 func (mt *multiTarget) Close() {
+	if mt.stop != nil {
+		close(mt.stop)
+		mt.stop = nil
+	}
 	if set := mt.set.Swap(nil); set != nil {
 		set.shutdown()
 	}

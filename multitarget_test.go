@@ -28,10 +28,11 @@ const (
 // mtRig is a voxsim family (a parent and two children, one frozen) behind
 // the /probe and /sd handlers made from the flags.
 type mtRig struct {
-	fam  *voxsim.Family
-	mt   *multiTarget
-	srv  *httptest.Server
-	logs *testkit.LockedBuffer
+	creds *voxsim.Credentials
+	fam   *voxsim.Family
+	mt    *multiTarget
+	srv   *httptest.Server
+	logs  *testkit.LockedBuffer
 }
 
 func newMTRig(t *testing.T, roles ...string) *mtRig {
@@ -71,7 +72,7 @@ func newMTRig(t *testing.T, roles ...string) *mtRig {
 	mt.handle(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	return &mtRig{fam: fam, mt: mt, srv: srv, logs: logs}
+	return &mtRig{creds: creds, fam: fam, mt: mt, srv: srv, logs: logs}
 }
 
 func (r *mtRig) get(t *testing.T, path string) (int, string) {

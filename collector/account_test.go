@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alecthomas/kingpin/v2"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
@@ -127,5 +128,30 @@ func TestAccountRefusedFailsItAlone(t *testing.T) {
 		if !strings.Contains(h.logs.String(), role) {
 			t.Errorf("the 104 log line does not name %s:\n%s", role, h.logs)
 		}
+	}
+}
+
+// TestBuildOnlyTurnsOnTheNamedCollectors: a module's collectors are the
+// users collector and the named ones, whatever the switches; an unknown
+// name is an error that lists the known ones.
+func TestBuildOnlyTurnsOnTheNamedCollectors(t *testing.T) {
+	app := kingpin.New("t", "")
+	sel := AddFlags(app)
+	if _, err := app.Parse([]string{"--no-collector.account"}); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := sel.BuildOnly(Settings{}, []string{"account", "account"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range cs {
+		got = append(got, c.Name())
+	}
+	if strings.Join(got, ",") != "users,account" {
+		t.Errorf("built %v, want users,account", got)
+	}
+	if _, err := sel.BuildOnly(Settings{}, []string{"acount"}); err == nil || !strings.Contains(err.Error(), `"acount"`) || !strings.Contains(err.Error(), "queue_stats") {
+		t.Errorf("err = %v, want one naming the bad name and the known ones", err)
 	}
 }

@@ -2,6 +2,8 @@ package collector
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/alecthomas/kingpin/v2"
 )
@@ -105,4 +107,44 @@ func (s *Selection) Build(st Settings) ([]Collector, error) {
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// BuildOnly constructs the users collector and the named ones, whatever
+// their switches, with the flags' settings: a module of --config.file
+// names the collectors it turns on. An unknown name is an error listing
+// the known ones.
+func (s *Selection) BuildOnly(st Settings, names []string) ([]Collector, error) {
+	if err := s.staffing.validate(); err != nil {
+		return nil, err
+	}
+	st.PerUser, st.Staffing = s.perUser, s.staffing
+	want := []string{UsersCollector}
+	for _, n := range names {
+		if _, ok := s.build[n]; !ok {
+			return nil, fmt.Errorf("unknown collector %q: the collectors are %s", n, strings.Join(s.known(), ", "))
+		}
+		if !slices.Contains(want, n) {
+			want = append(want, n)
+		}
+	}
+	var out []Collector
+	for _, name := range want {
+		c, err := s.build[name](st.forCollector(name))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// known lists every collector's name, users first.
+func (s *Selection) known() []string {
+	out := []string{UsersCollector}
+	for _, sp := range specs {
+		if sp.name != UsersCollector {
+			out = append(out, sp.name)
+		}
+	}
+	return out
 }
