@@ -5,8 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
+	"github.com/voximplant-exporter/voximplant_exporter/internal/testkit"
 	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
 )
 
@@ -170,5 +173,52 @@ func TestBadConfigFileIsOneStartupLine(t *testing.T) {
 		"--voximplant.api-url=http://127.0.0.1:1/", "--config.file="+cfg, "--web.listen-address=127.0.0.1:0")
 	if code != 1 || errorLines(out) != 1 || !strings.Contains(out, "exporter.yml:11: modules.support.collectors") {
 		t.Errorf("exit %d, output:\n%s\nwant one error line naming the file, line and key", code, out)
+	}
+}
+
+// TestSIGHUPReloadsTheConfigFile: the binary serves --config.file's
+// modules through /probe, and after the file changes and a SIGHUP, the new
+// ones; a bad file on SIGHUP keeps them and logs why.
+func TestSIGHUPReloadsTheConfigFile(t *testing.T) {
+	r := newMTRig(t)
+	dir := t.TempDir()
+	cpath, err := r.creds.WriteFile(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "exporter.yml")
+	write := func(body string) {
+		if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(goodConfig)
+	e := startExporter(t, "--voximplant.credentials-file="+cpath, "--voximplant.application-name=support",
+		"--voximplant.api-url="+r.fam.URL(), "--config.file="+cfg)
+	probe := func(module string) int {
+		code, _ := get(t, e.Base+"/probe?target=7002&auth_module=least&module="+module, nil)
+		return code
+	}
+	if c := probe("support"); c != http.StatusOK {
+		t.Fatalf("module support: HTTP %d\n%s", c, e.Logs)
+	}
+	write(strings.Replace(goodConfig, "  support:", "  sales:", 1))
+	if err := e.Cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	testkit.WaitFor(t, 10*time.Second, "the reload after SIGHUP", func() bool { return strings.Contains(e.Logs.String(), "configuration reloaded") })
+	if c := probe("sales"); c != http.StatusOK {
+		t.Errorf("the reloaded module sales: HTTP %d", c)
+	}
+	write("auth_modules: {}\nmodules: {}\nbogus: 1\n")
+	if err := e.Cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	testkit.WaitFor(t, 10*time.Second, "the failed reload's log line", func() bool { return strings.Contains(e.Logs.String(), "configuration not reloaded") })
+	if c := probe("sales"); c != http.StatusOK {
+		t.Errorf("after a bad file, module sales: HTTP %d, want the old configuration served", c)
+	}
+	if !strings.Contains(e.Logs.String(), "field bogus not found") {
+		t.Errorf("the log does not say why:\n%s", e.Logs)
 	}
 }
