@@ -50,7 +50,14 @@ func newMTRig(t *testing.T, roles ...string) *mtRig {
 		t.Fatal(err)
 	}
 	t.Cleanup(fam.Close)
-	cfg, _, err := parse([]string{"--voximplant.credentials-file=unused.json", "--voximplant.application-name=support", "--no-collector.queue-stats"}, os.Stderr)
+	return startMT(t, creds, fam, "--no-collector.queue-stats")
+}
+
+// startMT serves /probe and /sd from the flags (the application named
+// "support", and args) over fam, whose parent's key is creds.
+func startMT(t testing.TB, creds *voxsim.Credentials, fam *voxsim.Family, args ...string) *mtRig {
+	t.Helper()
+	cfg, _, err := parse(append([]string{"--voximplant.credentials-file=unused.json", "--voximplant.application-name=support"}, args...), os.Stderr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +82,7 @@ func newMTRig(t *testing.T, roles ...string) *mtRig {
 	return &mtRig{creds: creds, fam: fam, mt: mt, srv: srv, logs: logs}
 }
 
-func (r *mtRig) get(t *testing.T, path string) (int, string) {
+func (r *mtRig) get(t testing.TB, path string) (int, string) {
 	t.Helper()
 	resp, err := http.Get(r.srv.URL + path)
 	if err != nil {
