@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
 )
@@ -63,6 +64,24 @@ func BenchmarkProbeFiftyAccounts(b *testing.B) {
 	b.ReportMetric(float64(r.mt.set.Load().targetsHeld()), "targets")
 	runtime.GC()
 	b.ReportMetric(rssMiB(), "RSS-MiB")
+	held := heapMiB()
+	// Every target idle past --probe.idle-timeout; one scrape drops the
+	// others' state.
+	idle := time.Now().Add(r.mt.flags.idleTimeout + time.Minute)
+	r.mt.now = func() time.Time { return idle }
+	r.get(b, fmt.Sprintf("/probe?target=%d", fam.ChildIDs()[0]))
+	if n := r.mt.set.Load().targetsHeld(); n != 1 {
+		b.Errorf("%d targets held after the idle timeout, want 1", n)
+	}
+	b.ReportMetric(held-heapMiB(), "heap-MiB-before-minus-after-idle-drop")
+}
+
+// heapMiB is the live heap after a collection.
+func heapMiB() float64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return float64(m.HeapAlloc) / (1 << 20)
 }
 
 // rssMiB is this process's resident set (Linux), 0 elsewhere.
