@@ -53,6 +53,7 @@ func newLandingPage(cfg *config, apps []voxapi.AppSelector, collectors []string,
 			ExtraHTML:   b.String(),
 			Links: []web.LandingLinks{
 				{Address: cfg.metricsPath, Text: "Metrics"},
+				{Address: "/sd", Text: "Accounts (HTTP service discovery for /probe)"},
 				{Address: "/-/healthy", Text: "Health"},
 				{Address: "/-/ready", Text: "Readiness"},
 			},
