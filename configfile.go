@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -35,13 +37,39 @@ type fileAuthModule struct {
 }
 
 // fileModule names the applications to watch and the collectors on
-// (users always; the rest as named, with the flags' settings).
+// (users always; the rest as named), with the settings a module may
+// change; the others are the flags'.
 type fileModule struct {
 	Applications struct {
 		IDs   []int64  `yaml:"ids"`
 		Names []string `yaml:"names"`
 	} `yaml:"applications"`
 	Collectors []string `yaml:"collectors"`
+	// PerUserSeries is --[no-]collector.users for this module.
+	PerUserSeries *bool `yaml:"per_user_series"`
+	// Refresh are the read intervals (--voximplant.directory-refresh,
+	// --collector.*.refresh) for this module; a zero one is the flag's.
+	Refresh struct {
+		Directory  time.Duration `yaml:"directory"`
+		QueueStats time.Duration `yaml:"queue_stats"`
+		SmartQueue time.Duration `yaml:"smartqueue"`
+		Account    time.Duration `yaml:"account"`
+	} `yaml:"refresh"`
+}
+
+// reads are the module's read intervals over the flags'.
+func (m fileModule) reads(flags collector.ReadOptions) (collector.ReadOptions, error) {
+	r := m.Refresh
+	for _, d := range []time.Duration{r.Directory, r.QueueStats, r.SmartQueue, r.Account} {
+		if d < 0 {
+			return flags, fmt.Errorf("%s is negative", d)
+		}
+	}
+	flags.DirectoryRefresh = cmp.Or(r.Directory, flags.DirectoryRefresh)
+	flags.QueueStatsRefresh = cmp.Or(r.QueueStats, flags.QueueStatsRefresh)
+	flags.SmartQueueRefresh = cmp.Or(r.SmartQueue, flags.SmartQueueRefresh)
+	flags.AccountRefresh = cmp.Or(r.Account, flags.AccountRefresh)
+	return flags, nil
 }
 
 // configError is one problem of the file, naming it, the line and the key.
@@ -112,12 +140,17 @@ func (mt *multiTarget) loadConfigFile(path string) (*targetSet, error) {
 			errs = append(errs, configError(path, line("modules", name, "applications"), key+".applications", "%v", err))
 			continue
 		}
-		cs, err := mt.cfg.collectors.BuildOnly(collector.Settings{Logger: mt.base.With("component", "collector")}, m.Collectors)
+		cs, err := mt.cfg.collectors.BuildOnly(collector.Settings{Logger: mt.base.With("component", "collector")}, m.Collectors, m.PerUserSeries)
 		if err != nil {
 			errs = append(errs, configError(path, line("modules", name, "collectors"), key+".collectors", "%v", err))
 			continue
 		}
-		set.modules[name] = &probeModule{apps: apps, collectors: cs}
+		reads, err := m.reads(mt.cfg.collectors.Reads())
+		if err != nil {
+			errs = append(errs, configError(path, line("modules", name, "refresh"), key+".refresh", "%v", err))
+			continue
+		}
+		set.modules[name] = &probeModule{apps: apps, collectors: cs, reads: reads}
 	}
 	if err := errors.Join(errs...); err != nil {
 		cancel()

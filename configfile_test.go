@@ -53,6 +53,9 @@ modules:
     applications:
       names: [support]
     collectors: [account]
+    per_user_series: false
+    refresh:
+      account: 10m
 `
 
 // TestConfigFileServesItsModules: the file's auth modules and modules are
@@ -72,6 +75,12 @@ func TestConfigFileServesItsModules(t *testing.T) {
 	}
 	if strings.Contains(body, `collector="queue_stats"`) || strings.Contains(body, `collector="acd_state"`) {
 		t.Error("a collector the module does not name is on")
+	}
+	if strings.Contains(body, "voximplant_user_info") || !strings.Contains(body, "voximplant_acd_operators") {
+		t.Error("per_user_series: false is not honoured")
+	}
+	if r := set.modules["support"].reads; r.AccountRefresh != 10*time.Minute || r.QueueStatsRefresh != c.mt.cfg.collectors.Reads().QueueStatsRefresh {
+		t.Errorf("module reads %+v, want the account's refresh from the file and the rest from the flags", r)
 	}
 	if code, _ := c.get(t, "/probe?target=7002&module=support"); code != http.StatusBadRequest {
 		t.Errorf("the flags' auth module is still served with --config.file: HTTP %d", code)
@@ -96,6 +105,8 @@ func TestConfigFileErrorsNameFileLineAndKey(t *testing.T) {
 		"no application":    {strings.Replace(goodConfig, "      names: [support]\n", "", 1), `modules.support.applications: no application`},
 		"bad child":         {strings.Replace(goodConfig, "[7002]", "[-1]", 1), `exporter.yml:6: auth_modules.least.children: -1 is not an account id`},
 		"empty":             {"", "the file is empty"},
+		"negative refresh":  {strings.Replace(goodConfig, "10m", "-1m", 1), `exporter.yml:13: modules.support.refresh: -1m0s is negative`},
+		"unknown refresh":   {strings.Replace(goodConfig, "account: 10m", "acount: 10m", 1), `line 14: field acount not found`},
 		"not yaml":          {"auth_modules: [", "exporter.yml: yaml:"},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -51,6 +51,7 @@ type targetSet struct {
 type probeModule struct {
 	apps       []voxapi.AppSelector
 	collectors []collector.Collector
+	reads      collector.ReadOptions
 }
 
 type probeKey struct {
@@ -113,7 +114,7 @@ func (mt *multiTarget) acquire(set *targetSet, key probeKey, am *authModule, m *
 			Apps:        m.apps,
 			Collectors:  m.collectors,
 			PageSize:    mt.cfg.pageSize,
-			Reads:       mt.cfg.collectors.Reads(),
+			Reads:       m.reads,
 			CacheTTL:    mt.cfg.cacheTTL,
 			PassTimeout: mt.cfg.timeout,
 			Logger:      mt.base.With("component", "collector", "auth_module", key.auth, "module", key.module, "target", key.target),

@@ -59,7 +59,7 @@ func newMultiTarget(cfg *config, d multiTargetDeps, logger *slog.Logger) (*multi
 func (mt *multiTarget) flagSet(d multiTargetDeps) (*targetSet, error) {
 	life, cancel := context.WithCancel(context.Background())
 	set := &targetSet{source: "the command line", close: cancel, targets: map[probeKey]*probeTarget{},
-		modules: map[string]*probeModule{defaultName: {apps: d.apps, collectors: d.collectors}}}
+		modules: map[string]*probeModule{defaultName: {apps: d.apps, collectors: d.collectors, reads: mt.cfg.collectors.Reads()}}}
 	am, err := newAuthModule(life, defaultName, d.creds, nil, mt)
 	if err != nil {
 		cancel()

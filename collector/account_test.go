@@ -140,7 +140,7 @@ func TestBuildOnlyTurnsOnTheNamedCollectors(t *testing.T) {
 	if _, err := app.Parse([]string{"--no-collector.account"}); err != nil {
 		t.Fatal(err)
 	}
-	cs, err := sel.BuildOnly(Settings{}, []string{"account", "account"})
+	cs, err := sel.BuildOnly(Settings{}, []string{"account", "account"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func TestBuildOnlyTurnsOnTheNamedCollectors(t *testing.T) {
 	if strings.Join(got, ",") != "users,account" {
 		t.Errorf("built %v, want users,account", got)
 	}
-	if _, err := sel.BuildOnly(Settings{}, []string{"acount"}); err == nil || !strings.Contains(err.Error(), `"acount"`) || !strings.Contains(err.Error(), "queue_stats") {
+	if _, err := sel.BuildOnly(Settings{}, []string{"acount"}, nil); err == nil || !strings.Contains(err.Error(), `"acount"`) || !strings.Contains(err.Error(), "queue_stats") {
 		t.Errorf("err = %v, want one naming the bad name and the known ones", err)
 	}
 }

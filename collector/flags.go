@@ -110,14 +110,17 @@ func (s *Selection) Build(st Settings) ([]Collector, error) {
 }
 
 // BuildOnly constructs the users collector and the named ones, whatever
-// their switches, with the flags' settings: a module of --config.file
-// names the collectors it turns on. An unknown name is an error listing
-// the known ones.
-func (s *Selection) BuildOnly(st Settings, names []string) ([]Collector, error) {
+// their switches, with the flags' settings (and perUser, when set, for
+// --collector.users): a module of --config.file names the collectors it
+// turns on. An unknown name is an error listing the known ones.
+func (s *Selection) BuildOnly(st Settings, names []string, perUser *bool) ([]Collector, error) {
 	if err := s.staffing.validate(); err != nil {
 		return nil, err
 	}
 	st.PerUser, st.Staffing = s.perUser, s.staffing
+	if perUser != nil {
+		st.PerUser = *perUser
+	}
 	want := []string{UsersCollector}
 	for _, n := range names {
 		if _, ok := s.build[n]; !ok {
