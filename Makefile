@@ -51,6 +51,25 @@ test: test-cc
 	else \
 		echo; echo "*** SKIPPED: the run against Prometheus $(PROM3_RELEASE) and amtool $(AM_VERSION): run make tools (builds them into .tmp/tools/, once) ***"; echo; \
 	fi
+	@$(MAKE) --no-print-directory test-fidelity
+
+## test-fidelity: the official-client fidelity suite (fidelity/, README
+## "Development"): Voximplant's Node.js client, pinned in
+## fidelity/package-lock.json and installed with npm ci, calls every method
+## the exporter uses against voxsim, and the exporter's own requests are
+## checked against that client's declared parameters. Needs node (18 or
+## later) and npm; without them it is SKIPPED loudly, and REQUIRE_TOOLS=1
+## (CI) makes that a failure.
+.PHONY: test-fidelity
+test-fidelity:
+	@if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then \
+		echo "== official-client fidelity suite (node $$(node --version), npm $$(npm --version))"; \
+		cd fidelity && npm ci --no-audit --no-fund && node --test test/*.test.js; \
+	elif [ "$$REQUIRE_TOOLS" = 1 ]; then \
+		echo "REQUIRE_TOOLS=1 but node or npm is missing: install them (apt-get install nodejs npm) for the fidelity suite" >&2; exit 1; \
+	else \
+		echo; echo "*** SKIPPED: the official-client fidelity suite (fidelity/): node and npm are not installed (apt-get install nodejs npm) ***"; echo; \
+	fi
 
 # The race detector is cgo: without a C compiler go test fails with "go:
 # -race requires cgo", which does not say what to install.
@@ -133,7 +152,14 @@ bench:
 
 clean:
 	rm -f $(BINARY) bench/voximplant_exporter.bench
-	rm -rf dist
+	rm -rf dist .tmp/exporterbin
+
+## dashboards: regenerate dashboards/*.json from the Go code in
+## dashboards/gen (its test fails when the committed JSON is stale). Change
+## a panel in the Go code, never in the JSON.
+.PHONY: dashboards
+dashboards:
+	$(GO) run ./dashboards/gen -dir dashboards
 
 ## deploy-gen: regenerate deploy/kubernetes/prometheusrule.yaml from
 ## alerts/*.rules.yml (deploy/kubernetes_test.go fails when it is stale).

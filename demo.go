@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,6 +33,14 @@ const demoEvolveEvery = 2 * time.Second
 // from the first scrape.
 const demoWarmUp = 30 * time.Minute
 
+// The warm-up's busy period: a surge of demoPastSurge times the usual
+// demand from demoPastBusyAt into the warm-up, for demoPastBusyFor.
+const (
+	demoPastSurge   = 6.0
+	demoPastBusyAt  = 8 * time.Minute
+	demoPastBusyFor = 8 * time.Minute
+)
+
 // startDemo starts the simulated API with users operators, generated from
 // seed, so that ids and names are the same on every start (a restart does
 // not leave the old applications behind in Prometheus). It changes no
@@ -56,10 +65,28 @@ func startDemo(ctx context.Context, users int, seed int64, logger *slog.Logger) 
 		Seed:        seed,
 		Now:         start.Add(-demoWarmUp),
 	})
+	second := -1
 	for i := range account.Queues {
-		if q := &account.Queues[i]; !q.BusyAt.IsZero() {
+		q := &account.Queues[i]
+		if !q.BusyAt.IsZero() {
 			q.BusyAt = q.BusyAt.Add(demoWarmUp)
+			continue
 		}
+		// At the staffing objective the rules default to (20 s), so that
+		// the boards show its Erlang A figure.
+		at20 := len(q.SLThresholds) == 0 || slices.Contains(q.SLThresholds, 20)
+		if at20 && (second < 0 || q.CallsPerHour > account.Queues[second].CallsPerHour) {
+			second = i
+		}
+	}
+	// A second queue was busy during the warm-up, so that from the first
+	// scrape its window holds enough abandoned calls to measure its
+	// callers' patience (Erlang A, the predicted service level) while the
+	// busiest queue's busy period comes after the start.
+	if second >= 0 {
+		q := &account.Queues[second]
+		q.Surge = max(q.Surge, demoPastSurge)
+		q.BusyAt, q.BusyFor = start.Add(-demoWarmUp+demoPastBusyAt), demoPastBusyFor
 	}
 	account.ID, account.Info = accountID, demoParentInfo
 	srv, err := voxsim.StartFamily(voxsim.Config{

@@ -17,6 +17,7 @@ import (
 
 	"github.com/voximplant-exporter/voximplant_exporter/collector"
 	"github.com/voximplant-exporter/voximplant_exporter/internal/testkit"
+	"github.com/voximplant-exporter/voximplant_exporter/internal/testkit/simapi"
 	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
 	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
 )
@@ -42,7 +43,7 @@ func newTestServing(t *testing.T, users int, cfg *config) *serving {
 	acct := voxsim.Generate(voxsim.GenConfig{Users: users, Apps: 2, Seed: 7, Now: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)})
 	global := prometheus.NewRegistry()
 	apiMetrics := collector.NewAPIMetrics(global)
-	api := testkit.StartAPI(t, acct, func(c *voxsim.Config) { c.MaxCount = 50 }, func(o *voxapi.Options) { o.Observer = apiMetrics })
+	api := simapi.Start(t, acct, func(c *voxsim.Config) { c.MaxCount = 50 }, func(o *voxapi.Options) { o.Observer = apiMetrics })
 	var apps []voxapi.AppSelector
 	for _, a := range acct.Apps {
 		apps = append(apps, voxapi.AppSelector{ID: a.ID})

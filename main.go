@@ -1,7 +1,11 @@
-// Command voximplant_exporter exports the operators of Voximplant contact
-// centres to Prometheus: on each scrape it pages through the Management API
-// method GetUsers and serves gauges by ACD status, skill and queue, and
-// per-user series.
+// Command voximplant_exporter exports Voximplant contact centres to
+// Prometheus. Each enabled collector turns Management API reads into
+// metrics: the operators by ACD status, skill and queue, and per-user
+// series (GetUsers, always on); the calls waiting in each queue
+// (GetACDState); queue outcomes and the operators the load needs
+// (GetACDQueueStatistics); SmartQueue agents and tasks (GetSQState,
+// GetSmartQueueRealtimeMetrics). Some reads run on every scrape, others at
+// most once per interval (README, Flags). --demo serves a simulated account.
 package main
 
 import (
@@ -206,7 +210,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (srv *http.Ser
 		go firstContact(ctx, client, apps[0], cfg.credentialsFile, logger)
 	}
 	colLogger := logger.With("component", "collector")
-	cs, err := cfg.collectors.Build(collector.Settings{Logger: colLogger})
+	cs, err := cfg.collectors.Build(collector.Settings{Logger: colLogger, Registerer: globalReg})
 	if err != nil {
 		return nil, cleanup, fmt.Errorf("invalid configuration: %w", err)
 	}

@@ -9,7 +9,6 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -25,24 +24,8 @@ import (
 	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
 )
 
-// exporterBin is the binary built once for the tests that run it.
-var exporterBin string
-
-func TestMain(m *testing.M) {
-	dir, err := testkit.TempDir("voximplant_exporter_test")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	exporterBin, err = testkit.BuildExporter(".", dir)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+// TestMain fails the package when a test leaves a goroutine running.
+func TestMain(m *testing.M) { testkit.VerifyTestMain(m) }
 
 // requireTool finds an external tool (PROMTOOL_BIN and the like override
 // PATH); without it the test skips loudly, or fails under REQUIRE_TOOLS=1.
@@ -61,7 +44,7 @@ func runExporter(t *testing.T, env []string, args ...string) (int, string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, exporterBin, args...)
+	cmd := exec.CommandContext(ctx, testkit.ExporterBinary(t), args...)
 	cmd.Env = append(os.Environ(), env...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -194,7 +177,7 @@ func startExporter(t *testing.T, args ...string) *testkit.Exporter {
 // through client, with headers hdr.
 func startBinary(t *testing.T, scheme string, client *http.Client, hdr map[string]string, args ...string) *testkit.Exporter {
 	t.Helper()
-	return testkit.StartExporter(t, exporterBin, scheme, client, hdr, args...)
+	return testkit.StartExporter(t, testkit.ExporterBinary(t), scheme, client, hdr, args...)
 }
 
 func get(t *testing.T, url string, hdr map[string]string) (int, string) {

@@ -12,7 +12,8 @@ import (
 type API interface {
 	GetAllUsers(ctx context.Context, app voxapi.AppSelector, opts voxapi.PageOptions) ([]voxapi.User, voxapi.PageStats, error)
 	GetACDState(ctx context.Context, queueIDs []int64) (*voxapi.ACDState, error)
-	GetQueues(ctx context.Context, app voxapi.AppSelector) ([]voxapi.QueueInfo, error)
+	GetQueues(ctx context.Context, applicationID int64) ([]voxapi.QueueInfo, error)
+	GetApplications(ctx context.Context, p voxapi.GetApplicationsParams) ([]voxapi.Application, error)
 	GetACDQueueStatistics(ctx context.Context, p voxapi.QueueStatsParams) ([]voxapi.QueueStatsRecord, error)
 	GetSQState(ctx context.Context, p voxapi.SQStateParams) ([]voxapi.SQQueueState, error)
 	GetSmartQueueRealtimeMetrics(ctx context.Context, p voxapi.SQMetricsParams) (*voxapi.SQMetrics, error)

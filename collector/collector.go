@@ -59,6 +59,9 @@ type Settings struct {
 	// collectors that read queue statistics; zero fields take
 	// DefaultStaffing's.
 	Staffing StaffingOptions
+	// Registerer takes a collector's process-wide metrics (counters that
+	// outlive passes); nil keeps them unregistered.
+	Registerer prometheus.Registerer
 }
 
 func (s Settings) withDefaults() Settings {

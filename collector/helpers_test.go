@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/voximplant-exporter/voximplant_exporter/internal/testkit"
+	"github.com/voximplant-exporter/voximplant_exporter/internal/testkit/simapi"
 	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
 	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
 )
@@ -25,7 +26,7 @@ var update = flag.Bool("update", false, "rewrite the golden exposition files in 
 // harness is a voxsim, a client of it and the applications a test
 // watches; exporter builds Exporters over them.
 type harness struct {
-	*testkit.API
+	*simapi.API
 	sim  *voxsim.Server
 	apps []voxapi.AppSelector
 	logs *testkit.LockedBuffer
@@ -37,7 +38,7 @@ type harness struct {
 func newHarness(t *testing.T, acct voxsim.Account, simCfg func(*voxsim.Config), apps ...voxapi.AppSelector) *harness {
 	t.Helper()
 	logs := &testkit.LockedBuffer{}
-	api := testkit.StartAPI(t, acct, simCfg, func(o *voxapi.Options) {
+	api := simapi.Start(t, acct, simCfg, func(o *voxapi.Options) {
 		o.MaxConcurrentRequests = 2
 		o.Logger = logs.Logger().With("component", "voxapi")
 	})

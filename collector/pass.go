@@ -27,10 +27,11 @@ type Pass struct {
 	started time.Time
 	reads   *reads
 	// The pass's own reads, each made at most once, whoever asks first.
-	users    func() ([]AppUsers, error)
-	acdState func() (*voxapi.ACDState, error)
-	sqState  func() ([]SQAppState, error)
-	dir      func() (Directory, error)
+	resolution func() (Resolution, error)
+	users      func() ([]AppUsers, error)
+	acdState   func() (*voxapi.ACDState, error)
+	sqState    func() ([]SQAppState, error)
+	dir        func() (Directory, error)
 
 	ctx       *passContext
 	abandoned atomic.Bool // every scrape gave up on it: its failures are not logged

@@ -52,13 +52,46 @@ func (c *queueStatsCollector) Update(_ context.Context, p *Pass) (*Result, error
 		}
 		return nil, err
 	}
-	return queueStatsMetrics(data, c.opts)
+	var staffed map[int64]int
+	if users, err := p.Users(); err == nil {
+		staffed = staffedOperators(users)
+	}
+	return queueStatsMetrics(data, c.opts, staffed)
+}
+
+// staffedOperators counts, per queue, the distinct users of every watched
+// application now READY, IN_SERVICE or AFTER_SERVICE and bound to it. An
+// operator bound to several queues counts in each.
+func staffedOperators(apps []AppUsers) map[int64]int {
+	seen := map[[2]int64]bool{}
+	out := map[int64]int{}
+	for _, au := range apps {
+		for i := range au.Users {
+			u := &au.Users[i]
+			switch u.ACDStatus {
+			case voxapi.StatusReady, voxapi.StatusInService, voxapi.StatusAfterService:
+			default:
+				continue
+			}
+			for _, q := range u.ACDQueues {
+				k := [2]int64{q.ACDQueueID, u.UserID}
+				if !seen[k] {
+					seen[k] = true
+					out[q.ACDQueueID]++
+				}
+			}
+		}
+	}
+	return out
 }
 
 // queueStatsMetrics are the statistics series of one whole read, with the
 // staffing each queue's load needs.
-func queueStatsMetrics(data *QueueStatsData, opts StaffingOptions) (*Result, error) {
-	r := &queueStatsResult{readAt: data.ReadAt, window: data.Window}
+// staffed is the operators now staffed on each queue (READY, IN_SERVICE or
+// AFTER_SERVICE, bound to it) from this pass's users; nil when they were
+// not read, which leaves out the predictions.
+func queueStatsMetrics(data *QueueStatsData, opts StaffingOptions, staffed map[int64]int) (*Result, error) {
+	r := &queueStatsResult{readAt: data.ReadAt, window: data.Window, staffed: staffed}
 	for _, q := range data.Queues {
 		qs, err := outcomes(q, data.Records[q.ID], opts)
 		if err != nil {
@@ -76,6 +109,12 @@ func outcomes(q queueRef, recs []voxapi.QueueStatsRecord, opts StaffingOptions) 
 	o := queueOutcomes{ref: q}
 	for i := range recs {
 		r := &recs[i]
+		for _, b := range r.BadShapes {
+			if o.bad == nil {
+				o.bad = badItems{}
+			}
+			o.bad[b.Item] = true // said in the log by the read
+		}
 		if r.TC != nil {
 			o.offered += *r.TC
 		}
@@ -105,7 +144,23 @@ func outcomes(q queueRef, recs []voxapi.QueueStatsRecord, opts StaffingOptions) 
 	case q.Info != nil && q.Info.AverageServiceTime != nil:
 		aht = *q.Info.AverageServiceTime
 	}
-	s, ok, err := opts.staff(o.offered, aht, thresholds)
+	if o.bad.has("TC") {
+		return o, nil // no load without the calls offered
+	}
+	// The callers' patience: abandoned calls over the total time every
+	// caller waited (TWT; WT's sum where the answer has no TWT). Not from
+	// an item in an undocumented shape.
+	abandoned, totalWait := o.unanswered, 0.0
+	switch {
+	case len(recs) == 1 && recs[0].TWT != nil:
+		totalWait = *recs[0].TWT
+	case o.wait != nil:
+		totalWait = o.wait.Sum
+	}
+	if o.bad.has("UAC", "TWT", "WT") {
+		abandoned, totalWait = 0, 0
+	}
+	s, ok, err := opts.staff(o.offered, aht, thresholds, abandoned, totalWait)
 	if err != nil {
 		return o, fmt.Errorf("staffing queue %d of application %s: %w", q.ID, q.App, err)
 	}
@@ -131,13 +186,15 @@ type queueOutcomes struct {
 	thresholds                              []float64 // the queue's, or the default
 	wait, handle, abandon                   *voxapi.Aggregate
 	staffing                                *staffing // nil when the handle time is unknown
+	bad                                     badItems  // items in an undocumented shape: their series are left out
 }
 
 // queueStatsResult is one whole read of every watched queue.
 type queueStatsResult struct {
-	readAt time.Time
-	window time.Duration
-	queues []queueOutcomes
+	staffed map[int64]int // nil: no predictions
+	readAt  time.Time
+	window  time.Duration
+	queues  []queueOutcomes
 }
 
 var (
@@ -170,8 +227,20 @@ var (
 	qsLoadDesc = desc("acd_queue_offered_load_erlangs",
 		"Offered load of the ACD queue: calls offered per second over the window times the average handling time.", "application", "queue_id", "queue")
 	qsRequiredDesc = desc("acd_queue_required_operators",
-		"Operators the queue's load requires (Erlang C) to answer target of calls within threshold_seconds with occupancy at most --collector.queue-stats.max-occupancy.",
-		"application", "queue_id", "queue", "threshold_seconds", "target")
+		"Operators the queue's load requires to answer target of calls within threshold_seconds with occupancy at most --collector.queue-stats.max-occupancy, by model: erlang_c (callers never hang up) and, where the window shows the callers' patience, erlang_a.",
+		"application", "queue_id", "queue", "threshold_seconds", "target", "model")
+	qsPatienceDesc = desc("acd_queue_patience_seconds",
+		"Mean time callers of the queue wait before hanging up, estimated over the window as total waiting time over abandoned calls (exponential patience); only with at least --collector.queue-stats.min-abandoned abandoned calls.",
+		"application", "queue_id", "queue")
+	qsPredictedSLDesc = desc("acd_queue_predicted_service_level_ratio",
+		"Share of calls the operators now staffed on the queue (READY, IN_SERVICE or AFTER_SERVICE, bound to it) would answer within threshold_seconds at the window's load, by model.",
+		"application", "queue_id", "queue", "threshold_seconds", "model")
+	qsPredictedAbandonDesc = desc("acd_queue_predicted_abandonment_ratio",
+		"Share of callers who would hang up before an answer with the operators now staffed on the queue, at the window's load and the callers' patience (Erlang A).",
+		"application", "queue_id", "queue", "model")
+	qsStaffedDesc = desc("acd_queue_staffed_operators",
+		"Operators now staffed on the queue (READY, IN_SERVICE or AFTER_SERVICE, bound to it, each once however many watched applications list them): the staffing the predictions are for.",
+		"application", "queue_id", "queue")
 )
 
 func (r *queueStatsResult) Collect(ch chan<- prometheus.Metric) {
@@ -182,11 +251,20 @@ func (r *queueStatsResult) Collect(ch chan<- prometheus.Metric) {
 			ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, append([]string{q.ref.App, id, q.ref.Name}, extra...)...)
 		}
 		g(qsTimestampDesc, unixSeconds(r.readAt))
-		g(qsOfferedDesc, q.offered)
-		g(qsCallsDesc, q.answered, "answered")
-		g(qsCallsDesc, q.unanswered, "unanswered")
-		g(qsCallsDesc, q.rejected, "rejected")
-		if q.offered > 0 {
+		if !q.bad.has("TC") {
+			g(qsOfferedDesc, q.offered)
+		}
+		for _, c := range []struct {
+			item, outcome string
+			n             float64
+		}{{"AC", "answered", q.answered}, {"UAC", "unanswered", q.unanswered}, {"RC", "rejected", q.rejected}} {
+			if !q.bad.has(c.item) {
+				g(qsCallsDesc, c.n, c.outcome)
+			}
+		}
+		if q.bad.has("TC", "SL") {
+			// Neither the ratio nor a zero can be told.
+		} else if q.offered > 0 {
 			for _, sl := range q.sl {
 				t := formatFloat(sl.AcceptableWaitingTime)
 				g(qsServiceLevelDesc, sl.ServiceLevel, t)
@@ -208,7 +286,7 @@ func (r *queueStatsResult) Collect(ch chan<- prometheus.Metric) {
 			g(qsAvgHandleDesc, a.Avg)
 			g(qsHandleSumDesc, a.Sum)
 			g(qsHandledDesc, a.Count)
-		} else {
+		} else if !q.bad.has("HT") {
 			g(qsHandledDesc, 0)
 		}
 		if a := q.abandon; a != nil && a.Count > 0 {
@@ -217,7 +295,21 @@ func (r *queueStatsResult) Collect(ch chan<- prometheus.Metric) {
 		if s := q.staffing; s != nil {
 			g(qsLoadDesc, s.load)
 			for _, req := range s.reqs {
-				g(qsRequiredDesc, req.agents, req.threshold, req.target)
+				g(qsRequiredDesc, req.agents, req.threshold, req.target, req.model)
+			}
+			if p, ok := s.patience(); ok {
+				g(qsPatienceDesc, p)
+			}
+			if r.staffed != nil {
+				n := r.staffed[q.ref.ID]
+				g(qsStaffedDesc, float64(n))
+				preds, abandon, hasAbandon := s.predict(n)
+				for _, p := range preds {
+					g(qsPredictedSLDesc, p.serviceLevel, p.threshold, p.model)
+				}
+				if hasAbandon {
+					g(qsPredictedAbandonDesc, abandon, modelErlangA)
+				}
 			}
 		}
 	}

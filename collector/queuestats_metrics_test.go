@@ -1,7 +1,9 @@
 package collector
 
 import (
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -9,8 +11,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"github.com/voximplant-exporter/voximplant_exporter/internal/erlanga"
 	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
 )
+
+func fmtF(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
 // resultCollector serves a Result to testutil as a prometheus.Collector.
 type resultCollector struct{ r *Result }
@@ -48,10 +53,33 @@ func TestQueueStatsMetricsFromFixture(t *testing.T) {
 		},
 		Records: map[int64][]voxapi.QueueStatsRecord{10: {salesRecord()}, 11: nil},
 	}
-	r, err := queueStatsMetrics(data, DefaultStaffing)
+	r, err := queueStatsMetrics(data, DefaultStaffing, map[int64]int{10: 12})
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Erlang A from the inputs worked by hand: λ = 100 / 1,800 s, μ = 1 /
+	// 180 s, θ = 8 abandoned / 1,421 s waited (patience 177.625 s). The
+	// model's own numbers are checked against a simulation, a dense solve
+	// and closed forms in internal/erlanga; this checks what goes in.
+	lambda, mu, theta := 100.0/1800, 1.0/180, 8.0/1421
+	reqA, err := erlanga.Required(lambda, mu, theta, 0.8, 20, 0.85)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slA := erlanga.ServiceLevel(lambda, mu, theta, 12, 20)
+	abandonA := erlanga.AbandonProbability(lambda, mu, theta, 12)
+	// Erlang C's service level with the 12 staffed, from its closed form:
+	// C(n, a) = (aⁿ/n!·n/(n−a)) / (Σₖ₍ₖ₌₀…ₙ₋₁₎ aᵏ/k! + aⁿ/n!·n/(n−a)),
+	// SL = 1 − C·e^(−(n−a)·t/AHT), at a = 10, n = 12, t = 20, AHT = 180.
+	sum, term := 0.0, 1.0
+	for k := range 12 {
+		if k > 0 {
+			term *= 10 / float64(k)
+		}
+		sum += term
+	}
+	top := term * 10 / 12 * 12 / (12 - 10)
+	slC := 1 - top/(sum+top)*math.Exp(-2*20.0/180)
 	sales10 := func(app string) string {
 		l := `application="` + app + `",queue="Sales",queue_id="10"`
 		return `voximplant_acd_queue_stats_offered_calls{` + l + `} 100
@@ -68,7 +96,13 @@ voximplant_acd_queue_stats_total_handle_seconds{` + l + `} 16200
 voximplant_acd_queue_stats_handled_calls{` + l + `} 90
 voximplant_acd_queue_stats_average_abandonment_seconds{` + l + `} 41.25
 voximplant_acd_queue_offered_load_erlangs{` + l + `} 10
-voximplant_acd_queue_required_operators{` + l + `,target="0.8",threshold_seconds="20"} 14
+voximplant_acd_queue_required_operators{` + l + `,model="erlang_c",target="0.8",threshold_seconds="20"} 14
+voximplant_acd_queue_required_operators{` + l + `,model="erlang_a",target="0.8",threshold_seconds="20"} ` + fmtF(float64(reqA)) + `
+voximplant_acd_queue_patience_seconds{` + l + `} 177.625
+voximplant_acd_queue_staffed_operators{` + l + `} 12
+voximplant_acd_queue_predicted_service_level_ratio{` + l + `,model="erlang_c",threshold_seconds="20"} ` + fmtF(slC) + `
+voximplant_acd_queue_predicted_service_level_ratio{` + l + `,model="erlang_a",threshold_seconds="20"} ` + fmtF(slA) + `
+voximplant_acd_queue_predicted_abandonment_ratio{` + l + `,model="erlang_a"} ` + fmtF(abandonA) + `
 voximplant_acd_queue_stats_timestamp_seconds{` + l + `} 1.7961264e+09
 `
 	}
@@ -80,7 +114,8 @@ voximplant_acd_queue_stats_calls{` + vip + `,outcome="rejected"} 0
 voximplant_acd_queue_stats_answered_within_threshold_calls{` + vip + `,threshold_seconds="20"} 0
 voximplant_acd_queue_stats_handled_calls{` + vip + `} 0
 voximplant_acd_queue_offered_load_erlangs{` + vip + `} 0
-voximplant_acd_queue_required_operators{` + vip + `,target="0.8",threshold_seconds="20"} 0
+voximplant_acd_queue_required_operators{` + vip + `,model="erlang_c",target="0.8",threshold_seconds="20"} 0
+voximplant_acd_queue_staffed_operators{` + vip + `} 0
 voximplant_acd_queue_stats_timestamp_seconds{` + vip + `} 1.7961264e+09
 voximplant_acd_queue_stats_window_seconds 1800
 `

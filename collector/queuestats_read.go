@@ -3,6 +3,7 @@ package collector
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"time"
 
@@ -44,7 +45,7 @@ func (p *Pass) QueueStats(now func() time.Time, window time.Duration) (*QueueSta
 			if err != nil {
 				return nil, fmt.Errorf("the queue directory read failed: %w", err)
 			}
-			return readQueueStats(ctx, api, watchedQueues(apps, d, users), end, window)
+			return readQueueStats(ctx, api, p.reads.log, watchedQueues(apps, d, users), end, window)
 		}, nil
 	})
 	return d, err
@@ -52,8 +53,10 @@ func (p *Pass) QueueStats(now func() time.Time, window time.Duration) (*QueueSta
 
 // readQueueStats reads every queue's statistics over the window ending at
 // end, one queue per request (a record carries no queue id), each queue
-// once however many applications list it: all or nothing.
-func readQueueStats(ctx context.Context, api API, queues []queueRef, end time.Time, window time.Duration) (*QueueStatsData, error) {
+// once however many applications list it: all or nothing. An item in an
+// undocumented shape is said in the log once per read; its series are left
+// out.
+func readQueueStats(ctx context.Context, api API, log *slog.Logger, queues []queueRef, end time.Time, window time.Duration) (*QueueStatsData, error) {
 	var ids []int64
 	for _, q := range queues {
 		ids = append(ids, q.ID)
@@ -80,6 +83,11 @@ func readQueueStats(ctx context.Context, api API, queues []queueRef, end time.Ti
 	d := &QueueStatsData{ReadAt: end, Window: window, Queues: queues, Records: make(map[int64][]voxapi.QueueStatsRecord, len(ids))}
 	for i, id := range ids {
 		d.Records[id] = records[i]
+		for _, r := range records[i] {
+			for _, b := range r.BadShapes {
+				warnBadShape(log, "GetACDQueueStatistics", b.Item, b.Shape, "queue_id", id)
+			}
+		}
 	}
 	return d, nil
 }

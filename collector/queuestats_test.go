@@ -126,7 +126,7 @@ func TestQueueStatsOutcomesAndStaffing(t *testing.T) {
 	}
 	// The reference case: 10 Erlangs, AHT 180 s, 80% in 20 s needs 14
 	// operators (13 give 0.7956, 14 give 0.8884).
-	if got := f.MustValue(t, "voximplant_acd_queue_required_operators", append(sales, "threshold_seconds", "20", "target", "0.8")...); got != 14 {
+	if got := f.MustValue(t, "voximplant_acd_queue_required_operators", append(sales, "threshold_seconds", "20", "target", "0.8", "model", "erlang_c")...); got != 14 {
 		t.Errorf("required operators %v, want 14", got)
 	}
 	if got := f.MustValue(t, "voximplant_acd_queue_stats_window_seconds"); got != 1800 {
@@ -198,12 +198,12 @@ func TestQueueStatsHandleTimeFallsBack(t *testing.T) {
 func TestQueueStatsOccupancyCap(t *testing.T) {
 	o := DefaultStaffing
 	// 100 Erlangs: 1,000 calls in 30 minutes at 180 s.
-	s, ok, err := o.staff(1000, 180, []float64{20})
+	s, ok, err := o.staff(1000, 180, []float64{20}, 0, 0)
 	if err != nil || !ok || s.load != 100 || s.reqs[0].agents != 118 {
 		t.Fatalf("capped: %+v %v %v, want 118", s, ok, err)
 	}
 	o.MaxOccupancy = 1
-	if s, _, _ := o.staff(1000, 180, []float64{20}); s.reqs[0].agents != 107 {
+	if s, _, _ := o.staff(1000, 180, []float64{20}, 0, 0); s.reqs[0].agents != 107 {
 		t.Errorf("uncapped: %v, want 107", s.reqs[0].agents)
 	}
 }

@@ -18,6 +18,7 @@ import (
 // Every API read the collectors make, declared once with its freshness.
 //
 //	read          method                          fresh for               used by
+//	resolution    GetApplications per name        --voximplant.directory-refresh   every read of an application set by name
 //	users         GetUsers (every page)           every pass              users, acd_state, queue_stats
 //	acdState      GetACDState                     every pass              acd_state
 //	sqState       GetSQState per application      every pass              smartqueue
@@ -90,6 +91,8 @@ func readTimeout(every time.Duration) time.Duration {
 // live as long as the exporter.
 type reads struct {
 	log        *slog.Logger
+	refused    sync.Once // GetApplications refused: said once
+	resolution *read[Resolution]
 	directory  *read[Directory]
 	queueStats *read[*QueueStatsData]
 	sqMetrics  *read[*SQMetricsData]
@@ -100,6 +103,7 @@ func newReads(life context.Context, now func() time.Time, o ReadOptions, log *sl
 	o = o.withDefaults()
 	return &reads{
 		log:        log,
+		resolution: newRead[Resolution](life, now, "the application names (GetApplications)", o.DirectoryRefresh, readTimeout(o.DirectoryRefresh)),
 		directory:  newRead[Directory](life, now, "the queue directory (GetQueues)", o.DirectoryRefresh, readTimeout(o.DirectoryRefresh)),
 		queueStats: newRead[*QueueStatsData](life, now, "queue statistics (GetACDQueueStatistics)", o.QueueStatsRefresh, readTimeout(o.QueueStatsRefresh)),
 		sqMetrics:  newRead[*SQMetricsData](life, now, "SmartQueue realtime metrics (GetSmartQueueRealtimeMetrics)", o.SmartQueueRefresh, readTimeout(o.SmartQueueRefresh)),
@@ -111,9 +115,23 @@ func newReads(life context.Context, now func() time.Time, o ReadOptions, log *sl
 // most once each on ctx.
 func newPass(ctx *passContext, api API, apps []voxapi.AppSelector, started time.Time, rs *reads, users voxapi.PageOptions) *Pass {
 	p := &Pass{api: api, apps: apps, started: started, reads: rs, ctx: ctx}
-	p.users = sync.OnceValues(func() ([]AppUsers, error) { return readUsers(ctx, api, apps, users) })
+	p.resolution = sync.OnceValues(func() (Resolution, error) {
+		if !slices.ContainsFunc(apps, func(a voxapi.AppSelector) bool { return a.ID == 0 }) {
+			return Resolution{}, nil // every application by id: nothing to ask
+		}
+		r, _, err := rs.resolution.get(ctx, func() (fetchFunc[Resolution], error) {
+			return func(ctx context.Context) (Resolution, error) { return readResolution(ctx, api, apps) }, nil
+		})
+		if err == nil && r.Fallback {
+			rs.refused.Do(func() {
+				rs.log.Warn("GetApplications refused (code 104): application names go to GetUsers and GetSQState as application_name, which matches a part of the name (support also finds support-night), and GetQueues is not asked for them; give the service account a role that may call GetApplications, or watch by --voximplant.application-id")
+			})
+		}
+		return r, err
+	})
+	p.users = sync.OnceValues(func() ([]AppUsers, error) { return readUsers(ctx, api, apps, p.apiSelector, users) })
 	p.acdState = sync.OnceValues(func() (*voxapi.ACDState, error) { return api.GetACDState(ctx, nil) })
-	p.sqState = sync.OnceValues(func() ([]SQAppState, error) { return readSQStates(ctx, api, apps) })
+	p.sqState = sync.OnceValues(func() ([]SQAppState, error) { return readSQStates(ctx, api, apps, p.apiSelector) })
 	p.dir = sync.OnceValues(func() (Directory, error) {
 		d, _, err := rs.directory.get(ctx, p.directoryFetch)
 		if err != nil {
@@ -125,10 +143,36 @@ func newPass(ctx *passContext, api API, apps []voxapi.AppSelector, started time.
 	return p
 }
 
-// directoryFetch is the directory read's fetch.
+// apiSelector is the selector the API is asked with for a watched
+// application: its id, or the id its name resolved to.
+func (p *Pass) apiSelector(app voxapi.AppSelector) (voxapi.AppSelector, error) {
+	if app.ID != 0 {
+		return app, nil
+	}
+	r, err := p.resolution()
+	if err != nil {
+		return voxapi.AppSelector{}, fmt.Errorf("application %q: %w", app.Name, err)
+	}
+	return r.apiSelector(app)
+}
+
+// directoryFetch is the directory read's fetch. The applications set by
+// name are resolved first (GetQueues selects by id only); one that cannot
+// be asked for (GetApplications refused) has no entry: the queues its
+// operators are bound to stand for its own.
 func (p *Pass) directoryFetch() (fetchFunc[Directory], error) {
-	api, apps := p.api, p.apps
-	return func(ctx context.Context) (Directory, error) { return readDirectory(ctx, api, apps) }, nil
+	ids := map[string]int64{}
+	for _, app := range p.apps {
+		sel, err := p.apiSelector(app)
+		if err != nil {
+			return nil, err
+		}
+		if sel.ID != 0 {
+			ids[app.String()] = sel.ID
+		}
+	}
+	api := p.api
+	return func(ctx context.Context) (Directory, error) { return readDirectory(ctx, api, ids) }, nil
 }
 
 // Users is every watched application's users, read once per pass
@@ -154,14 +198,19 @@ type AppUsers struct {
 	Users []voxapi.User
 }
 
-// readUsers reads every application concurrently; the first application
-// that fails cancels the others' reads and fails the whole read.
-func readUsers(ctx context.Context, api API, apps []voxapi.AppSelector, opts voxapi.PageOptions) ([]AppUsers, error) {
+// readUsers reads every application concurrently, each asked for by the
+// selector sel gives; the first application that fails cancels the others'
+// reads and fails the whole read.
+func readUsers(ctx context.Context, api API, apps []voxapi.AppSelector, sel func(voxapi.AppSelector) (voxapi.AppSelector, error), opts voxapi.PageOptions) ([]AppUsers, error) {
 	out := make([]AppUsers, len(apps))
 	g, gctx := errgroup.WithContext(ctx)
 	for i, app := range apps {
 		g.Go(func() error {
-			users, _, err := api.GetAllUsers(gctx, app, opts)
+			s, err := sel(app)
+			if err != nil {
+				return err
+			}
+			users, _, err := api.GetAllUsers(gctx, s, opts)
 			if err != nil {
 				return err
 			}
@@ -179,51 +228,56 @@ func readUsers(ctx context.Context, api API, apps []voxapi.AppSelector, opts vox
 // AppSelector.String().
 type Directory map[string][]voxapi.QueueInfo
 
-// readDirectory reads every application's queues; any failure fails the
-// read, naming the application.
-func readDirectory(ctx context.Context, api API, apps []voxapi.AppSelector) (Directory, error) {
-	out := make([][]voxapi.QueueInfo, len(apps))
+// readDirectory reads the queues of each application of ids (by
+// AppSelector.String()); any failure fails the read, naming the
+// application.
+func readDirectory(ctx context.Context, api API, ids map[string]int64) (Directory, error) {
+	var mu sync.Mutex
+	d := Directory{}
 	g, gctx := errgroup.WithContext(ctx)
-	for i, app := range apps {
+	for app, id := range ids {
 		g.Go(func() error {
-			qs, err := api.GetQueues(gctx, app)
+			qs, err := api.GetQueues(gctx, id)
 			if err != nil {
 				return fmt.Errorf("GetQueues for application %s: %w", app, err)
 			}
-			out[i] = qs
+			mu.Lock()
+			d[app] = qs
+			mu.Unlock()
 			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	d := Directory{}
-	for i, app := range apps {
-		d[app.String()] = out[i]
-	}
 	return d, nil
 }
 
 // SQAppState is one watched application's SmartQueues, by id, each once.
 type SQAppState struct {
-	App    voxapi.AppSelector
+	App    voxapi.AppSelector // as configured: the application label
+	Sel    voxapi.AppSelector // as the API is asked: by id where a name was resolved
 	Queues []voxapi.SQQueueState
 }
 
 // readSQStates reads every SmartQueue of every watched application, one
 // GetSQState per application, concurrently; any failure fails the read.
-func readSQStates(ctx context.Context, api API, apps []voxapi.AppSelector) ([]SQAppState, error) {
+func readSQStates(ctx context.Context, api API, apps []voxapi.AppSelector, sel func(voxapi.AppSelector) (voxapi.AppSelector, error)) ([]SQAppState, error) {
 	out := make([]SQAppState, len(apps))
 	g, gctx := errgroup.WithContext(ctx)
 	for i, app := range apps {
 		g.Go(func() error {
-			qs, err := api.GetSQState(gctx, voxapi.SQStateParams{App: app}) // no ids: sq_queue_id=all
+			s, err := sel(app)
+			if err != nil {
+				return err
+			}
+			qs, err := api.GetSQState(gctx, voxapi.SQStateParams{App: s}) // no ids: sq_queue_id=all
 			if err != nil {
 				return fmt.Errorf("%s for application %s: %w", sqStateMethod, app, err)
 			}
 			slices.SortStableFunc(qs, func(a, b voxapi.SQQueueState) int { return cmp.Compare(a.SQQueueID, b.SQQueueID) })
 			qs = slices.CompactFunc(qs, func(a, b voxapi.SQQueueState) bool { return a.SQQueueID == b.SQQueueID })
-			out[i] = SQAppState{App: app, Queues: qs}
+			out[i] = SQAppState{App: app, Sel: s, Queues: qs}
 			return nil
 		})
 	}

@@ -18,7 +18,7 @@ type heldQueues struct {
 	release chan struct{}
 }
 
-func (h *heldQueues) GetQueues(ctx context.Context, app voxapi.AppSelector) ([]voxapi.QueueInfo, error) {
+func (h *heldQueues) GetQueues(ctx context.Context, app int64) ([]voxapi.QueueInfo, error) {
 	h.arrived <- struct{}{}
 	select {
 	case <-h.release:

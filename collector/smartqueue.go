@@ -25,7 +25,9 @@ func init() {
 			thresholds := app.Flag("collector.smartqueue.service-level-threshold",
 				"Service-level threshold (answered within) of the SmartQueue service level and required agents, in whole seconds (the API's max_waiting_sec). Repeatable; each costs its own service-level requests.").
 				Default(DefaultStaffing.Threshold.String()).DurationList()
-			return func(st Settings) (Collector, error) { return NewSmartQueue(st, *thresholds) }
+			units := defaultSQUnits
+			addSQUnitFlags(app, &units)
+			return func(st Settings) (Collector, error) { return newSmartQueue(st, *thresholds, units) }
 		},
 	})
 }
@@ -46,7 +48,14 @@ const (
 // threshold must be a whole number of seconds, at least one: the API
 // takes max_waiting_sec.
 func NewSmartQueue(st Settings, thresholds []time.Duration) (Collector, error) {
+	return newSmartQueue(st, thresholds, defaultSQUnits)
+}
+
+func newSmartQueue(st Settings, thresholds []time.Duration, units sqUnits) (Collector, error) {
 	st = st.withDefaults()
+	if err := units.validate(); err != nil {
+		return nil, err
+	}
 	if len(thresholds) == 0 {
 		return nil, errors.New("--collector.smartqueue.service-level-threshold needs at least one value")
 	}
@@ -60,7 +69,8 @@ func NewSmartQueue(st Settings, thresholds []time.Duration) (Collector, error) {
 		}
 	}
 	slices.Sort(ts)
-	return &smartQueueCollector{log: st.Logger, now: st.Now, opts: st.Staffing, perUser: st.PerUser, thresholds: ts}, nil
+	return &smartQueueCollector{log: st.Logger, now: st.Now, opts: st.Staffing, perUser: st.PerUser, thresholds: ts,
+		units: units, plausibility: newSQPlausibility(st.Logger, units, st.Registerer)}, nil
 }
 
 type smartQueueCollector struct {
@@ -69,6 +79,9 @@ type smartQueueCollector struct {
 	opts       StaffingOptions
 	perUser    bool
 	thresholds []time.Duration // distinct, ascending
+	units      sqUnits
+	// plausibility checks each metrics read against the units assumed.
+	plausibility *sqPlausibility
 }
 
 func (*smartQueueCollector) Name() string { return SmartQueueCollector }
@@ -79,18 +92,18 @@ func (c *smartQueueCollector) Update(_ context.Context, p *Pass) (*Result, error
 		c.logRefused(sqStateMethod, err)
 		return nil, err
 	}
-	data, err := p.SQMetrics(c.now, c.opts.Window, c.thresholds)
+	data, err := p.SQMetrics(c.now, c.opts.Window, c.thresholds, c.plausibility.check)
 	if err != nil {
 		c.logRefused(sqMetricsMethod, err)
 		return nil, err
 	}
-	return smartQueueMetrics(states, data, c.opts, c.thresholds, c.perUser)
+	return smartQueueMetrics(states, data, c.opts, c.thresholds, c.units, c.perUser)
 }
 
 // smartQueueMetrics are the live series of this pass's state, the
 // realtime metrics of the last whole read, and, with perUser, the agents.
-func smartQueueMetrics(states []SQAppState, data *SQMetricsData, opts StaffingOptions, thresholds []time.Duration, perUser bool) (*Result, error) {
-	metrics, err := sqMetricsSamples(data, opts, thresholds)
+func smartQueueMetrics(states []SQAppState, data *SQMetricsData, opts StaffingOptions, thresholds []time.Duration, units sqUnits, perUser bool) (*Result, error) {
+	metrics, err := sqMetricsSamples(data, opts, thresholds, units, staffedAgents(states))
 	if err != nil {
 		return nil, err
 	}
@@ -105,6 +118,26 @@ func smartQueueMetrics(states []SQAppState, data *SQMetricsData, opts StaffingOp
 		res.Streams = sqAgentStreams(distinctSQAgents(states))
 	}
 	return res, nil
+}
+
+// staffedAgents counts, per queue of this pass's state, the agents whose
+// call-channel status is READY, IN_SERVICE or AFTER_SERVICE.
+func staffedAgents(states []SQAppState) map[sqQueueKey]int {
+	out := map[sqQueueKey]int{}
+	for _, a := range states {
+		for i := range a.Queues {
+			q := &a.Queues[i]
+			k := sqQueueKey{a.App.String(), q.SQQueueID}
+			out[k] += 0
+			for j := range q.Agents {
+				switch q.Agents[j].Statuses[voxapi.SQChannelCall].Status {
+				case voxapi.StatusReady, voxapi.StatusInService, voxapi.StatusAfterService:
+					out[k]++
+				}
+			}
+		}
+	}
+	return out
 }
 
 // logRefused says, on code 104, which method was refused and what the
@@ -183,8 +216,16 @@ var (
 	sqLoadDesc = sqDesc("sq_queue_offered_load_erlangs",
 		"Offered load of the SmartQueue queue: calls assigned per second over the window times the average handling time.")
 	sqRequiredDesc = sqDesc("sq_queue_required_agents",
-		"Agents the queue's load requires (Erlang C) to answer target of calls within threshold_seconds with occupancy at most --collector.queue-stats.max-occupancy.",
-		"threshold_seconds", "target")
+		"Agents the queue's load requires to answer target of calls within threshold_seconds with occupancy at most --collector.queue-stats.max-occupancy, by model: erlang_c and, where the window shows the callers' patience, erlang_a.",
+		"threshold_seconds", "target", "model")
+	sqPatienceDesc = sqDesc("sq_queue_patience_seconds",
+		"Mean time callers of the queue wait before hanging up, estimated over the window as abandoned calls over the time all callers waited (average time in queue times calls offered); only with at least --collector.queue-stats.min-abandoned abandoned calls.")
+	sqPredictedSLDesc = sqDesc("sq_queue_predicted_service_level_ratio",
+		"Share of calls the agents now staffed on the queue's call channel (READY, IN_SERVICE or AFTER_SERVICE) would answer within threshold_seconds at the window's load, by model.",
+		"threshold_seconds", "model")
+	sqPredictedAbandonDesc = sqDesc("sq_queue_predicted_abandonment_ratio",
+		"Share of callers who would hang up before an answer with the agents now staffed on the queue's call channel, at the window's load and the callers' patience (Erlang A).",
+		"model")
 )
 
 // sqStatus is an agent's status label: as the API sends it, custom

@@ -25,39 +25,37 @@ const (
 type sqReport struct {
 	typ     string
 	desc    *prometheus.Desc
-	divisor float64 // the API's value over divisor is the metric's base unit
+	kind    sqKind // what its value measures, which fixes its unit
 	combine sqCombine
 }
 
-// percent converts the API's assumed percentages (0-100) to ratios (0-1);
-// a division, so that 70 percent is 0.7 exactly.
-const percent = 100
-
-// sqReports is THE table of the realtime metrics served, with the unit
-// each is taken to be in. The API does not document the units of any
-// report's value: this table ASSUMES that times (average_*_time,
-// average_answer_speed, *_time_in_queue) are in seconds, that *_rate,
-// *_percentage and service_level are percentages (0-100), served here as
-// ratios (0-1), and that count_* and call_count_* are counts. Should the
-// API prove otherwise, the divisor here is the one place to change.
-// service_level is read once per threshold (its max_waiting_sec).
+// sqReports is THE table of the realtime metrics served, with what each
+// value measures. The API does not document the units of any report's
+// value: a time is taken to be in --collector.smartqueue.time-unit
+// (seconds by default), a ratio in --collector.smartqueue.ratio-scale
+// (percent by default, served as 0-1), and count_* and call_count_* are
+// counts (sqUnits). service_level is read once per threshold (its
+// max_waiting_sec).
 var sqReports = []sqReport{
-	{typ: voxapi.SQReportServiceLevel, desc: sqServiceLevelDesc, divisor: percent, combine: sqLast},
-	{typ: "average_abandonment_rate", desc: sqAbandonmentDesc, divisor: percent, combine: sqLast},
-	{typ: "count_abandonment_calls", desc: sqAbandonedDesc, divisor: 1, combine: sqSum},
-	{typ: sqReportOffered, desc: sqOfferedDesc, divisor: 1, combine: sqSum},
-	{typ: "count_handled_calls", desc: sqHandledDesc, divisor: 1, combine: sqSum},
-	{typ: sqReportHandleTime, desc: sqAvgHandleDesc, divisor: 1, combine: sqLast},
-	{typ: "average_answer_speed", desc: sqAvgAnswerDesc, divisor: 1, combine: sqLast},
-	{typ: "occupancy_rate", desc: sqOccupancyDesc, divisor: percent, combine: sqLast},
-	{typ: "max_time_in_queue", desc: sqMaxWaitDesc, divisor: 1, combine: sqMax},
-	{typ: "average_time_in_queue", desc: sqAvgWaitDesc, divisor: 1, combine: sqLast},
+	{typ: voxapi.SQReportServiceLevel, desc: sqServiceLevelDesc, kind: sqRatio, combine: sqLast},
+	{typ: "average_abandonment_rate", desc: sqAbandonmentDesc, kind: sqRatio, combine: sqLast},
+	{typ: sqReportAbandoned, desc: sqAbandonedDesc, kind: sqCount, combine: sqSum},
+	{typ: sqReportOffered, desc: sqOfferedDesc, kind: sqCount, combine: sqSum},
+	{typ: "count_handled_calls", desc: sqHandledDesc, kind: sqCount, combine: sqSum},
+	{typ: sqReportHandleTime, desc: sqAvgHandleDesc, kind: sqTime, combine: sqLast},
+	{typ: "average_answer_speed", desc: sqAvgAnswerDesc, kind: sqTime, combine: sqLast},
+	{typ: "occupancy_rate", desc: sqOccupancyDesc, kind: sqRatio, combine: sqLast},
+	{typ: sqReportMaxWait, desc: sqMaxWaitDesc, kind: sqTime, combine: sqMax},
+	{typ: sqReportAvgWait, desc: sqAvgWaitDesc, kind: sqTime, combine: sqLast},
 }
 
-// The reports the staffing is computed from.
+// The reports the staffing and the plausibility checks are computed from.
 const (
 	sqReportOffered    = "call_count_assigned_to_queue"
 	sqReportHandleTime = "average_handle_time"
+	sqReportMaxWait    = "max_time_in_queue"
+	sqReportAbandoned  = "count_abandonment_calls"
+	sqReportAvgWait    = "average_time_in_queue"
 )
 
 // wholeWindowSlack is how much shorter than the window an interval may be
@@ -114,17 +112,18 @@ type sqFigures struct {
 	sl     map[time.Duration]float64 // service_level by threshold
 }
 
-// sqMetricsSamples turns a read's answers into series, queue by queue in
-// the order of the state the read covered; groups of queues a request did
-// not ask for, and reports it did not ask for, are ignored.
-func sqMetricsSamples(data *SQMetricsData, opts StaffingOptions, ts []time.Duration) ([]sqSample, error) {
-	states, jobs := data.States, data.Jobs
-	type key struct {
-		app string
-		id  int64
-	}
-	figures := map[key]*sqFigures{}
-	for _, j := range jobs {
+// sqQueueKey is one SmartQueue under one watched application.
+type sqQueueKey struct {
+	app string
+	id  int64
+}
+
+// sqWindowFigures are each queue's figures over the window in base units;
+// groups of queues a request did not ask for, reports it did not ask for,
+// and groups holding a value in an undocumented shape are left out.
+func sqWindowFigures(data *SQMetricsData, units sqUnits) map[sqQueueKey]*sqFigures {
+	figures := map[sqQueueKey]*sqFigures{}
+	for _, j := range data.Jobs {
 		for _, rep := range j.answer.Reports {
 			i := slices.IndexFunc(sqReports, func(r sqReport) bool { return r.typ == rep.ReportType })
 			if i < 0 || !slices.Contains(j.reports, rep.ReportType) {
@@ -135,24 +134,36 @@ func sqMetricsSamples(data *SQMetricsData, opts StaffingOptions, ts []time.Durat
 				if !slices.Contains(j.ids, grp.SQQueueID) {
 					continue
 				}
+				if _, bad := grp.BadShape(); bad {
+					continue // said in the log by the read
+				}
 				v, ok := sqWindowValue(grp.Values, data.Window, spec.combine)
 				if !ok {
 					continue
 				}
-				k := key{j.app.String(), grp.SQQueueID}
+				k := sqQueueKey{j.app.String(), grp.SQQueueID}
 				f := figures[k]
 				if f == nil {
 					f = &sqFigures{values: map[string]float64{}, sl: map[time.Duration]float64{}}
 					figures[k] = f
 				}
 				if spec.typ == voxapi.SQReportServiceLevel {
-					f.sl[j.threshold] = v / spec.divisor
+					f.sl[j.threshold] = v / units.divisor(spec.kind)
 				} else {
-					f.values[spec.typ] = v / spec.divisor
+					f.values[spec.typ] = v / units.divisor(spec.kind)
 				}
 			}
 		}
 	}
+	return figures
+}
+
+// sqMetricsSamples turns a read's answers into series, queue by queue in
+// the order of the state the read covered.
+// staffed is the agents now staffed on each queue from this pass's state,
+// for the predictions.
+func sqMetricsSamples(data *SQMetricsData, opts StaffingOptions, ts []time.Duration, units sqUnits, staffed map[sqQueueKey]int) ([]sqSample, error) {
+	states, figures := data.States, sqWindowFigures(data, units)
 	thresholds := make([]float64, len(ts))
 	for i, t := range ts {
 		thresholds[i] = t.Seconds()
@@ -162,7 +173,7 @@ func sqMetricsSamples(data *SQMetricsData, opts StaffingOptions, ts []time.Durat
 		app := a.App.String()
 		for i := range a.Queues {
 			q := &a.Queues[i]
-			f := figures[key{app, q.SQQueueID}]
+			f := figures[sqQueueKey{app, q.SQQueueID}]
 			if f == nil {
 				continue
 			}
@@ -184,15 +195,33 @@ func sqMetricsSamples(data *SQMetricsData, opts StaffingOptions, ts []time.Durat
 			if !ok {
 				continue // no load without the calls
 			}
-			s, ok, err := opts.staff(offered, f.values[sqReportHandleTime], thresholds)
+			// The patience: abandoned calls over the time all callers
+			// waited, the average wait times the calls offered.
+			abandoned, totalWait := f.values[sqReportAbandoned], f.values[sqReportAvgWait]*offered
+			s, ok, err := opts.staff(offered, f.values[sqReportHandleTime], thresholds, abandoned, totalWait)
 			if err != nil {
 				return nil, fmt.Errorf("staffing SmartQueue %d of application %s: %w", q.SQQueueID, app, err)
 			}
-			if ok {
-				add(sqLoadDesc, s.load)
-				for _, req := range s.reqs {
-					add(sqRequiredDesc, req.agents, req.threshold, req.target)
-				}
+			if !ok {
+				continue
+			}
+			add(sqLoadDesc, s.load)
+			for _, req := range s.reqs {
+				add(sqRequiredDesc, req.agents, req.threshold, req.target, req.model)
+			}
+			if p, ok := s.patience(); ok {
+				add(sqPatienceDesc, p)
+			}
+			n, known := staffed[sqQueueKey{app, q.SQQueueID}]
+			if !known {
+				continue // not in this pass's state
+			}
+			preds, abandon, hasAbandon := s.predict(n)
+			for _, p := range preds {
+				add(sqPredictedSLDesc, p.serviceLevel, p.threshold, p.model)
+			}
+			if hasAbandon {
+				add(sqPredictedAbandonDesc, abandon, modelErlangA)
 			}
 		}
 	}

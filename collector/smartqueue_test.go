@@ -3,6 +3,7 @@ package collector
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -152,7 +153,7 @@ func answerWith(figure func(report string, queue int64, threshold int) *float64)
 		m := &voxapi.SQMetrics{Timezone: "Etc/GMT"}
 		for _, rep := range p.ReportTypes {
 			r := voxapi.SQMetricReport{ReportType: rep}
-			for _, id := range p.SQQueueIDs {
+			for _, id := range sqIDsOf(p.SQQueueNames) {
 				r.Groups = append(r.Groups, voxapi.SQMetricGroup{SQQueueID: id, Values: []voxapi.SQMetricValue{
 					{FromDate: valid(p.From), ToDate: valid(p.To), Value: figure(rep, id, p.MaxWaitingSec)}}})
 			}
@@ -394,7 +395,7 @@ func sevenQueues(app voxapi.AppSelector) ([]voxapi.SQQueueState, error) {
 	}
 	var out []voxapi.SQQueueState
 	for _, id := range ids {
-		out = append(out, voxapi.SQQueueState{SQQueueID: id, SQQueueName: "q"})
+		out = append(out, voxapi.SQQueueState{SQQueueID: id, SQQueueName: fmt.Sprintf("q%d", id)})
 	}
 	return out, nil
 }
@@ -426,11 +427,11 @@ func TestSmartQueueMetricsBatchedOncePerRefresh(t *testing.T) {
 	}
 	seen := map[key][]int64{}
 	for _, p := range r.sq.metricsCalls {
-		if len(p.SQQueueIDs) > voxapi.MaxSQMetricsQueues {
-			t.Errorf("request for %d queues", len(p.SQQueueIDs))
+		if len(p.SQQueueNames) > voxapi.MaxSQMetricsQueues {
+			t.Errorf("request for %d queues", len(p.SQQueueNames))
 		}
 		k := key{p.App.ID, p.MaxWaitingSec}
-		seen[k] = append(seen[k], p.SQQueueIDs...)
+		seen[k] = append(seen[k], sqIDsOf(p.SQQueueNames)...)
 		switch p.MaxWaitingSec {
 		case 20: // the first threshold: every report
 			if len(p.ReportTypes) != len(sqReports) || !slices.Contains(p.ReportTypes, voxapi.SQReportServiceLevel) {
@@ -626,4 +627,25 @@ func TestSmartQueueFlags(t *testing.T) {
 	if m := Methods(SmartQueueCollector); !slices.Equal(m, []string{"GetSQState", "GetSmartQueueRealtimeMetrics"}) {
 		t.Errorf("Methods %v", m)
 	}
+}
+
+// sqIDsOf maps the test states' SmartQueue names to their ids (Support 1,
+// Chat 2, q<id>), as the API resolves the names of a metrics request: it
+// is asked by name and answers with both.
+func sqIDsOf(names []string) []int64 {
+	var ids []int64
+	for _, n := range names {
+		switch {
+		case n == "Support":
+			ids = append(ids, 1)
+		case n == "Chat":
+			ids = append(ids, 2)
+		default:
+			var id int64
+			if _, err := fmt.Sscanf(n, "q%d", &id); err == nil {
+				ids = append(ids, id)
+			}
+		}
+	}
+	return ids
 }

@@ -107,7 +107,7 @@ var userFamilies = []*userFamily{
 		help:   "Information about a Voximplant user; always 1.",
 		labels: []string{"user_id", "user_name", "user_display_name", "parent_accounting"},
 		series: func(u *voxapi.User, id string, emit EmitFunc) {
-			emit(1, id, u.UserName, u.UserDisplayName, strconv.FormatBool(u.ParentAccounting))
+			emit(1, id, u.UserName, u.UserDisplayName, optionalBool(u.ParentAccounting))
 		},
 	},
 	{
@@ -226,4 +226,13 @@ func distinctUsers(apps []AppUsers) userList {
 		l.ids[i] = strconv.FormatInt(u.UserID, 10)
 	}
 	return l
+}
+
+// optionalBool is a label value for a boolean the API may leave out: ""
+// when it did, so that an absent field never reads as "false".
+func optionalBool(b *bool) string {
+	if b == nil {
+		return ""
+	}
+	return strconv.FormatBool(*b)
 }

@@ -30,8 +30,10 @@ func dashboardFiles(t *testing.T) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) < 2 {
-		t.Fatalf("expected the overview and operators dashboards here, found %v", files)
+	for _, want := range []string{"operators.json", "overview.json", "wallboard.json"} {
+		if !slices.Contains(files, want) {
+			t.Fatalf("expected %s among the dashboards here, found %v", want, files)
+		}
 	}
 	return files
 }

@@ -44,8 +44,22 @@ var queryCases = map[string][]queryCase{
 		{"Average wait", "A", []sample{{"{}", 2000.0 / 145}}},    // (1900+100)/(80+15+45+5)
 		{"Average handle", "A", []sample{{"{}", 25000.0 / 125}}}, // (16000+9000)/(80+45)
 		{"Understaffed queues", "A", []sample{{"{}", 1}}},        // Sales: 9 < 12
-		{"Statistics window", "A", []sample{{"{}", 1800}}},       //
-		{"Statistics age", "A", []sample{{"{}", 60}}},            // 300 - 240
+		// The wall board, per queue against the default targets (service
+		// level 0.8 within 20 s, abandonment 0.1, 20 calls to judge).
+		{"Queues under target", "A", []sample{{"{}", 1}}}, // Sales: 0.6 < 0.8 on 100 calls
+		{"$queue", "C", []sample{ // service level: Night has none
+			{`{application="s", grade="ok", queue="Billing"}`, 0.9}, {`{application="s", grade="below target", queue="Sales"}`, 0.6}}},
+		{"$queue", "D", []sample{ // its target
+			{`{application="s", queue="Billing"}`, 0.8}, {`{application="s", queue="Night"}`, 0.8}, {`{application="s", queue="Sales"}`, 0.8}}},
+		{"$queue", "E", []sample{ // abandoned: 15/100 over 0.1, 5/50 = 0.1 over half of it
+			{`{application="s", grade="near limit", queue="Billing"}`, 0.1}, {`{application="s", grade="over limit", queue="Sales"}`, 0.15}}},
+		{"$queue", "F", []sample{ // READY: Sales staffs 9 of 12 needed, Night has nobody READY
+			{`{application="s", grade="ok", queue="Billing"}`, 8}, {`{application="s", grade="none free", queue="Night"}`, 0},
+			{`{application="s", grade="short", queue="Sales"}`, 2}}},
+		{"$queue", "G", []sample{ // needed
+			{`{application="s", queue="Billing"}`, 7}, {`{application="s", queue="Night"}`, 0}, {`{application="s", queue="Sales"}`, 12}}},
+		{"Statistics window", "A", []sample{{"{}", 1800}}}, //
+		{"Statistics age", "A", []sample{{"{}", 60}}},      // 300 - 240
 		{"Service per queue", "B", []sample{{`{application="s", queue="Billing"}`, 0.9}, {`{application="s", queue="Sales"}`, 0.6}}},
 		{"Service per queue", "C", []sample{ // the default target, one row per queue with statistics
 			{`{application="s", queue="Billing"}`, 0.8}, {`{application="s", queue="Night"}`, 0.8}, {`{application="s", queue="Sales"}`, 0.8}}},
@@ -69,6 +83,18 @@ var queryCases = map[string][]queryCase{
 		{"SQ understaffed queues", "A", []sample{{"{}", 1}}},              // Support: 3 < 5
 		{"SQ agents by status (calls)", "A", []sample{{`{sq_status="DND"}`, 1}, {`{sq_status="READY"}`, 1}}},
 		{"SQ service and staffing per queue", "K", []sample{{`{application="s", sq_queue="Chat"}`, 0}, {`{application="s", sq_queue="Support"}`, -2}}},
+		// The wall board against the default targets (longest wait 120 s,
+		// service level 0.8, abandonment 0.1 for SmartQueue).
+		{"Queues under target", "A", []sample{{"{}", 1}}}, // Support: 0.6 < 0.8 on 30 calls
+		{"$sq_queue", "A", []sample{ // waiting: Support 2 calls + 1 chat with nobody READY on chat
+			{`{application="s", grade="nobody READY", sq_queue="Support"}`, 3}, {`{application="s", grade="queued", sq_queue="Chat"}`, 3}}},
+		{"$sq_queue", "B", []sample{{`{application="s", grade="near limit", sq_queue="Support"}`, 75}}}, // over 60, half the limit
+		{"$sq_queue", "C", []sample{
+			{`{application="s", grade="below target", sq_queue="Support"}`, 0.6}, {`{application="s", grade="ok", sq_queue="Chat"}`, 1}}},
+		{"$sq_queue", "E", []sample{{`{application="s", grade="near limit", sq_queue="Support"}`, 0.1}}},
+		{"$sq_queue", "F", []sample{ // READY on calls: Support staffs 3 of 5
+			{`{application="s", grade="ok", sq_queue="Chat"}`, 1}, {`{application="s", grade="short", sq_queue="Support"}`, 1}}},
+		{"$sq_queue", "G", []sample{{`{application="s", sq_queue="Chat"}`, 1}, {`{application="s", sq_queue="Support"}`, 5}}},
 	},
 	// Sales: 2 READY (HA pair), 3 IN_SERVICE, 1 AFTER_SERVICE; 3 calls
 	// waiting with 0 READY in GetACDState. Application support: 2 READY, 4
@@ -79,26 +105,37 @@ var queryCases = map[string][]queryCase{
 		{"Occupancy per queue", "A", []sample{{`{application="support", queue="Sales"}`, 0.5}}}, // 3/(2+3+1)
 		{"Longest time in AFTER_SERVICE, TIMEOUT and DND", "A", []sample{{`{acd_status="AFTER_SERVICE"}`, 240}}},
 		{"Queues waiting with nobody READY", "A", []sample{{"{}", 1}}},
+		// The wall board.
+		{"Operators", "A", []sample{{`{acd_status="OFFLINE"}`, 4}, {`{acd_status="READY"}`, 2}, {`{acd_status="UNKNOWN"}`, 1}}},
+		{"$queue", "A", []sample{{`{application="support", grade="nobody READY", queue="Sales"}`, 3}}}, // 3 waiting, 0 READY in GetACDState
+		{"$queue", "F", []sample{ // no requirement here: Sales has 2 READY, Night none
+			{`{application="support", grade="none free", queue="Night"}`, 0}, {`{application="support", grade="ok", queue="Sales"}`, 2}}},
 	},
 }
 
 var grafanaVar = regexp.MustCompile(`\$__rate_interval|\$__interval|\$\{?\w+\}?`)
 
-// TestOverviewQueries evaluates overview panel queries on fixture series
+// TestOverviewQueries evaluates overview and wall board panel queries on fixture series
 // with promtool (Prometheus' own engine), every variable at All, and
 // compares them with hand-computed values: aggregation across queues from
 // sums and counts, HA pairs not doubled, thresholds in force joined.
 func TestOverviewQueriesPromtool(t *testing.T) {
 	promtool := testtools.Need(t, testtools.Promtool)
 	exprs := map[string]string{}
-	for _, p := range flatten(load(t, "overview.json").Panels) {
-		for _, tg := range p.Targets {
-			exprs[p.Title+" "+tg.RefID] = grafanaVar.ReplaceAllStringFunc(tg.Expr, func(m string) string {
-				if strings.HasPrefix(m, "$__") {
-					return "1m"
+	for _, f := range []string{"overview.json", "wallboard.json"} {
+		for _, p := range flatten(load(t, f).Panels) {
+			for _, tg := range p.Targets {
+				key := p.Title + " " + tg.RefID
+				if _, dup := exprs[key]; dup {
+					t.Fatalf("%s: panel %q query %s: the same title and query as on another board", f, p.Title, tg.RefID)
 				}
-				return ".*"
-			})
+				exprs[key] = grafanaVar.ReplaceAllStringFunc(tg.Expr, func(m string) string {
+					if strings.HasPrefix(m, "$__") {
+						return "1m"
+					}
+					return ".*"
+				})
+			}
 		}
 	}
 	rules, err := filepath.Abs(filepath.Join("..", "alerts", "recording.rules.yml"))
@@ -120,7 +157,7 @@ func TestOverviewQueriesPromtool(t *testing.T) {
 		for _, c := range queryCases[fixture] {
 			expr, ok := exprs[c.panel+" "+c.ref]
 			if !ok {
-				t.Fatalf("overview.json has no panel %q with query %s", c.panel, c.ref)
+				t.Fatalf("no panel %q with query %s on the overview or the wall board", c.panel, c.ref)
 			}
 			fmt.Fprintf(&b, "      # %s %s\n      - expr: %s\n        eval_time: 5m\n        exp_samples:\n", c.panel, c.ref, quote(expr))
 			for _, s := range c.want {

@@ -13,8 +13,10 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
-	"github.com/voximplant-exporter/voximplant_exporter/internal/testtools"
 	"sigs.k8s.io/yaml"
+
+	"github.com/voximplant-exporter/voximplant_exporter/internal/testkit"
+	"github.com/voximplant-exporter/voximplant_exporter/internal/testtools"
 )
 
 // composeDir is the docker-compose kit, relative to this package.
@@ -129,7 +131,7 @@ func TestComposeLoadsStrictly(t *testing.T) {
 }
 
 func TestComposeHostPathsExist(t *testing.T) {
-	repo := root(t)
+	repo := testkit.RepoRoot(t)
 	p := composeProject(t)
 	for name, s := range p.Services {
 		for _, v := range s.Volumes {
@@ -332,7 +334,7 @@ func TestComposePrometheusConfig(t *testing.T) {
 	}
 	// Every rule file of the repository must be loaded through the mounts,
 	// plus the example thresholds.
-	rules, _ := filepath.Glob(filepath.Join(root(t), "alerts", "*.rules.yml"))
+	rules, _ := filepath.Glob(filepath.Join(testkit.RepoRoot(t), "alerts", "*.rules.yml"))
 	want := len(rules) + 1
 	m := regexp.MustCompile(`SUCCESS: (\d+) rule files found`).FindStringSubmatch(out)
 	if m == nil || m[1] != strconv.Itoa(want) {
@@ -353,7 +355,7 @@ func TestComposeAlertmanagerConfigAmtool(t *testing.T) {
 		t.Fatalf("alertmanager command has no --config.file: %q", s.Command)
 	}
 	host := hostPath(s, cfgPath)
-	if want := filepath.Join(root(t), "examples", "alertmanager.yml"); host != want {
+	if want := filepath.Join(testkit.RepoRoot(t), "examples", "alertmanager.yml"); host != want {
 		t.Errorf("alertmanager config comes from %q, want the example routes %s", host, want)
 	}
 	amtool := testtools.Need(t, testtools.Amtool)
@@ -412,7 +414,7 @@ func TestComposeGrafanaProvisioning(t *testing.T) {
 	if prov.APIVersion != 1 || len(prov.Providers) != 1 || prov.Providers[0].Type != "file" {
 		t.Fatalf("%s: want apiVersion 1 and one file provider, got %+v", provFile, prov)
 	}
-	if got, want := hostPath(s, prov.Providers[0].Options.Path), filepath.Join(root(t), "dashboards"); got != want {
+	if got, want := hostPath(s, prov.Providers[0].Options.Path), filepath.Join(testkit.RepoRoot(t), "dashboards"); got != want {
 		t.Errorf("dashboard provider path %s holds %q, want the repository's %s", prov.Providers[0].Options.Path, got, want)
 	}
 
@@ -422,7 +424,7 @@ func TestComposeGrafanaProvisioning(t *testing.T) {
 		}
 	}
 
-	dashboards, _ := filepath.Glob(filepath.Join(root(t), "dashboards", "*.json"))
+	dashboards, _ := filepath.Glob(filepath.Join(testkit.RepoRoot(t), "dashboards", "*.json"))
 	if len(dashboards) == 0 {
 		t.Fatal("no dashboards/*.json")
 	}

@@ -16,6 +16,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"sigs.k8s.io/yaml"
+
+	"github.com/voximplant-exporter/voximplant_exporter/internal/testkit"
 )
 
 const kubeDir = "kubernetes"
@@ -133,7 +135,7 @@ func TestKubernetesDeploymentProbesAndPorts(t *testing.T) {
 // exporter binary with per-user series on (the default).
 func benchmarkRSS(t *testing.T) (float64, string) {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(root(t), "BENCHMARKS.md"))
+	data, err := os.ReadFile(filepath.Join(testkit.RepoRoot(t), "BENCHMARKS.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,7 +282,7 @@ func TestKubernetesServiceMonitor(t *testing.T) {
 
 	// VoximplantExporterDown watches up{job="voximplant"}: the endpoint
 	// must set that job, not the operator's default (the Service name).
-	rules, err := os.ReadFile(filepath.Join(root(t), "alerts", "alerts.rules.yml"))
+	rules, err := os.ReadFile(filepath.Join(testkit.RepoRoot(t), "alerts", "alerts.rules.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +307,7 @@ func TestKubernetesPrometheusRuleUpToDate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	generated, err := PrometheusRule(root(t))
+	generated, err := PrometheusRule(testkit.RepoRoot(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,7 +321,7 @@ func TestKubernetesPrometheusRuleUpToDate(t *testing.T) {
 // every group, rule, expression, duration, label and annotation must come
 // through unchanged, and nothing may be added.
 func TestKubernetesPrometheusRuleFaithful(t *testing.T) {
-	generated, err := PrometheusRule(root(t))
+	generated, err := PrometheusRule(testkit.RepoRoot(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -331,7 +333,7 @@ func TestKubernetesPrometheusRuleFaithful(t *testing.T) {
 	if err := yaml.Unmarshal(generated, &out); err != nil {
 		t.Fatal(err)
 	}
-	files, _ := filepath.Glob(filepath.Join(root(t), "alerts", "*.rules.yml"))
+	files, _ := filepath.Glob(filepath.Join(testkit.RepoRoot(t), "alerts", "*.rules.yml"))
 	var want []any
 	for _, f := range files {
 		data, err := os.ReadFile(f)

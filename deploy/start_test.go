@@ -2,9 +2,7 @@ package deploy
 
 import (
 	"bufio"
-	"bytes"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -14,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/voximplant-exporter/voximplant_exporter/internal/testkit"
 )
 
 // startExporter runs the built exporter with a kit's arguments and waits
@@ -22,12 +22,7 @@ import (
 // together, not only that each exists.
 func startExporter(t *testing.T, where string, args []string) {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := testkit.FreeAddr(t)
 	for i, a := range args {
 		if strings.HasPrefix(a, "--web.listen-address=") {
 			args[i] = "--web.listen-address=" + addr
@@ -37,7 +32,7 @@ func startExporter(t *testing.T, where string, args []string) {
 		args = append(args, "--web.listen-address="+addr)
 	}
 
-	cmd := exec.Command(exporter(t), args...)
+	cmd := exec.Command(testkit.ExporterBinary(t), args...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -45,18 +40,13 @@ func startExporter(t *testing.T, where string, args []string) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	var (
-		mu  sync.Mutex
-		log bytes.Buffer
-	)
+	var log testkit.LockedBuffer
 	listening, exited := make(chan struct{}), make(chan error, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		once := sync.Once{}
 		for sc.Scan() {
-			mu.Lock()
-			log.WriteString(sc.Text() + "\n")
-			mu.Unlock()
+			_, _ = log.Write([]byte(sc.Text() + "\n"))
 			if strings.Contains(sc.Text(), `msg="Listening on"`) {
 				once.Do(func() { close(listening) })
 			}
@@ -64,7 +54,7 @@ func startExporter(t *testing.T, where string, args []string) {
 		_, _ = io.Copy(io.Discard, stderr)
 		exited <- cmd.Wait()
 	}()
-	output := func() string { mu.Lock(); defer mu.Unlock(); return log.String() }
+	output := log.String
 	select {
 	case <-listening:
 	case err := <-exited:
@@ -107,7 +97,7 @@ func startExporter(t *testing.T, where string, args []string) {
 // account) as name into dir, root-only like the kits want it.
 func fakeCredentials(t *testing.T, dir, name string) string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(root(t), "examples", "credentials.json"))
+	data, err := os.ReadFile(filepath.Join(testkit.RepoRoot(t), "examples", "credentials.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/voximplant-exporter/voximplant_exporter/internal/testkit"
+	"github.com/voximplant-exporter/voximplant_exporter/internal/testtools"
 )
 
 const (
@@ -152,7 +155,7 @@ func unitForAnalyze(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	unit := strings.Replace(string(data), "ExecStart="+installedBin+" ", "ExecStart="+exporter(t)+" ", 1)
+	unit := strings.Replace(string(data), "ExecStart="+installedBin+" ", "ExecStart="+testkit.ExporterBinary(t)+" ", 1)
 	if unit == string(data) {
 		t.Fatalf("%s: no ExecStart=%s to rewrite", unitPath, installedBin)
 	}
@@ -164,7 +167,7 @@ func unitForAnalyze(t *testing.T) string {
 }
 
 func TestSystemdAnalyzeVerify(t *testing.T) {
-	analyze := tool(t, "systemd-analyze", "systemd")
+	analyze := testtools.Need(t, testtools.SystemdAnalyze)
 	unit := unitForAnalyze(t)
 	out, err := command(t, time.Minute, analyze, "verify", unit)
 	if err != nil {
@@ -180,7 +183,7 @@ func TestSystemdAnalyzeVerify(t *testing.T) {
 }
 
 func TestSystemdAnalyzeSecurity(t *testing.T) {
-	analyze := tool(t, "systemd-analyze", "systemd")
+	analyze := testtools.Need(t, testtools.SystemdAnalyze)
 	unit := unitForAnalyze(t)
 	out, err := command(t, time.Minute, analyze, "security", "--offline=yes", "--no-pager", unit)
 	if err != nil {

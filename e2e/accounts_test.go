@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/voximplant-exporter/voximplant_exporter/internal/testkit"
 	"github.com/voximplant-exporter/voximplant_exporter/internal/testtools"
 )
 
@@ -26,8 +27,8 @@ func TestEndToEndManyAccountsThroughHTTPSD(t *testing.T) {
 		t.Skip("end-to-end test skipped in -short mode")
 	}
 	prometheus := testtools.Need(t, testtools.Prometheus)
-	bin := exporterBinary(t)
-	expAddr := freeAddr(t)
+	bin := testkit.ExporterBinary(t)
+	expAddr := testkit.FreeAddr(t)
 	exporter := startProcess(t, "voximplant_exporter", bin, "--demo", "--web.listen-address="+expAddr)
 	waitFor(t, "the exporter's /sd", 30*time.Second, []*process{exporter}, func() (bool, string) {
 		code, body, err := httpGet("http://" + expAddr + "/sd")
@@ -37,7 +38,7 @@ func TestEndToEndManyAccountsThroughHTTPSD(t *testing.T) {
 		return code == 200, fmt.Sprintf("HTTP %d: %.300s", code, body)
 	})
 
-	raw, err := os.ReadFile(filepath.Join(repoRoot(t), "examples", "prometheus-accounts.yml"))
+	raw, err := os.ReadFile(filepath.Join(testkit.RepoRoot(t), "examples", "prometheus-accounts.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +49,7 @@ func TestEndToEndManyAccountsThroughHTTPSD(t *testing.T) {
 		"scrape_interval: 30s":  "scrape_interval: " + scrapeInterval,
 		"scrape_timeout: 20s":   "scrape_timeout: " + scrapeTimeout,
 		"evaluation_interval: ": "evaluation_interval: ",
-		"  - ../alerts/*.yml":   "  - " + filepath.Join(repoRoot(t), "alerts", "*.rules.yml"),
+		"  - ../alerts/*.yml":   "  - " + filepath.Join(testkit.RepoRoot(t), "alerts", "*.rules.yml"),
 	} {
 		if !strings.Contains(cfg, old) {
 			t.Fatalf("examples/prometheus-accounts.yml no longer has %q", old)
@@ -59,7 +60,7 @@ func TestEndToEndManyAccountsThroughHTTPSD(t *testing.T) {
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	promAddr := freeAddr(t)
+	promAddr := testkit.FreeAddr(t)
 	prom := startProcess(t, "prometheus", prometheus, "--config.file="+cfgPath,
 		"--storage.tsdb.path="+filepath.Join(t.TempDir(), "data"), "--web.listen-address="+promAddr)
 	procs := []*process{exporter, prom}

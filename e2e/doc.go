@@ -10,6 +10,8 @@
 // PROMETHEUS_BIN, PROMTOOL_BIN and AMTOOL_BIN (internal/testtools). Tests
 // that need a tool skip loudly when it is missing; with REQUIRE_TOOLS=1 (set
 // by .ci/run) they fail instead.
-// VOXIMPLANT_EXPORTER_BINARY, when set, is used instead of building the
-// exporter from the repository root.
+//
+// The exporter binary is the one every test package shares
+// (testkit.ExporterBinary); VOXIMPLANT_EXPORTER_BINARY, when set, is used
+// instead of building it from the repository's sources.
 package e2e

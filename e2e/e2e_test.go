@@ -1,11 +1,9 @@
 package e2e
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -14,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/voximplant-exporter/voximplant_exporter/internal/testkit"
 	"github.com/voximplant-exporter/voximplant_exporter/internal/testtools"
 )
 
@@ -26,28 +25,6 @@ const (
 	minScrapes     = 5
 	jobName        = "voximplant"
 )
-
-// exporterBinary builds the exporter from the repository root, or returns
-// $VOXIMPLANT_EXPORTER_BINARY when set.
-func exporterBinary(t *testing.T) string {
-	t.Helper()
-	if bin := os.Getenv("VOXIMPLANT_EXPORTER_BINARY"); bin != "" {
-		t.Logf("using VOXIMPLANT_EXPORTER_BINARY=%s", bin)
-		return bin
-	}
-	bin := filepath.Join(t.TempDir(), "voximplant_exporter")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, goTool(), "build", "-o", bin, ".")
-	cmd.Dir = repoRoot(t)
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	start := time.Now()
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build of the exporter failed: %v\n%s", err, out)
-	}
-	t.Logf("built the exporter in %s", time.Since(start).Round(time.Millisecond))
-	return bin
-}
 
 var (
 	reScrapeInterval = regexp.MustCompile(`(?m)^(\s*)scrape_interval:\s*\S+`)
@@ -65,7 +42,7 @@ var (
 // rather than testing something else.
 func prometheusConfig(t *testing.T, target string) string {
 	t.Helper()
-	exampleDir := filepath.Join(repoRoot(t), "examples")
+	exampleDir := filepath.Join(testkit.RepoRoot(t), "examples")
 	data, err := os.ReadFile(filepath.Join(exampleDir, "prometheus.yml"))
 	if err != nil {
 		t.Fatal(err)
@@ -127,11 +104,11 @@ func TestEndToEnd(t *testing.T) {
 	}
 	prometheus := testtools.Need(t, testtools.Prometheus)
 	started := time.Now()
-	bin := exporterBinary(t)
+	bin := testkit.ExporterBinary(t)
 
 	// The exporter, in demo mode with no other flag: the demo turns every
 	// collector on, so every dashboard panel must have data.
-	expAddr := freeAddr(t)
+	expAddr := testkit.FreeAddr(t)
 	exporter := startProcess(t, "voximplant_exporter", bin, "--demo", "--web.listen-address="+expAddr)
 	waitFor(t, "the exporter's /metrics", 30*time.Second, []*process{exporter}, func() (bool, string) {
 		code, body, err := httpGet("http://" + expAddr + "/metrics")
@@ -146,7 +123,7 @@ func TestEndToEnd(t *testing.T) {
 	})
 
 	// Prometheus, with the example configuration pointed at it.
-	promAddr := freeAddr(t)
+	promAddr := testkit.FreeAddr(t)
 	cfg := prometheusConfig(t, expAddr)
 	prom := startProcess(t, "prometheus", prometheus,
 		"--config.file="+cfg,

@@ -1,37 +1,20 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
-)
 
-// repoRoot is the module root: the parent of this package's directory.
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
-		t.Fatalf("repository root %s has no go.mod: %v", root, err)
-	}
-	return root
-}
+	"github.com/voximplant-exporter/voximplant_exporter/internal/testkit"
+)
 
 // run runs a command to completion with a timeout and returns its combined
 // output, failing the test (with the output) when it exits non-zero.
@@ -51,41 +34,11 @@ func run(t *testing.T, timeout time.Duration, dir string, name string, args ...s
 	return string(out)
 }
 
-// freeAddr returns a loopback address with a port that was free a moment ago.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
-}
-
-// lockedBuffer collects a process's output for the failure report.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // process is a background process owned by one test.
 type process struct {
 	name string
 	cmd  *exec.Cmd
-	out  *lockedBuffer
+	out  *testkit.LockedBuffer
 	done chan struct{}
 	err  error
 }
@@ -94,7 +47,7 @@ type process struct {
 // (SIGTERM, then SIGKILL) and, if the test failed, logs its output.
 func startProcess(t *testing.T, name string, bin string, args ...string) *process {
 	t.Helper()
-	p := &process{name: name, out: &lockedBuffer{}, done: make(chan struct{})}
+	p := &process{name: name, out: &testkit.LockedBuffer{}, done: make(chan struct{})}
 	p.cmd = exec.Command(bin, args...)
 	p.cmd.Stdout = p.out
 	p.cmd.Stderr = p.out
@@ -141,28 +94,18 @@ func tail(s string, n int) string {
 	return "...\n" + s[len(s)-n:]
 }
 
-// waitFor polls cond every interval until it returns true, the deadline
-// passes (fatal, with the last reason) or one of the processes exits.
+// waitFor polls cond until it returns true, the deadline passes (fatal,
+// with the last reason) or one of the processes exits.
 func waitFor(t *testing.T, what string, timeout time.Duration, procs []*process, cond func() (bool, string)) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	last := ""
-	for {
+	testkit.Poll(t, timeout, "waiting for "+what, func() (bool, string) {
 		for _, p := range procs {
 			if done, err := p.exited(); done {
 				t.Fatalf("waiting for %s: %s exited early: %v", what, p.name, err)
 			}
 		}
-		ok, why := cond()
-		if ok {
-			return
-		}
-		last = why
-		if time.Now().After(deadline) {
-			t.Fatalf("waiting for %s: gave up after %s: %s", what, timeout, last)
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
+		return cond()
+	})
 }
 
 var httpClient = &http.Client{Timeout: 10 * time.Second}
@@ -295,15 +238,4 @@ func (p promAPI) labelValues(label, selector string) ([]string, error) {
 	var vals []string
 	err = json.Unmarshal(raw, &vals)
 	return vals, err
-}
-
-// goTool finds the go command that runs this test.
-func goTool() string {
-	if p, err := exec.LookPath("go"); err == nil {
-		return p
-	}
-	// The test runs on the machine that built it, so the build's GOROOT
-	// is meaningful here.
-	//lint:ignore SA1019 fallback for a test binary run by the go command that built it
-	return filepath.Join(runtime.GOROOT(), "bin", "go")
 }

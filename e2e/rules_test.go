@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/voximplant-exporter/voximplant_exporter/internal/testkit"
 	"github.com/voximplant-exporter/voximplant_exporter/internal/testtools"
 	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
 )
@@ -16,7 +17,7 @@ import (
 // ruleFiles are the rule files Prometheus loads with examples/prometheus.yml.
 func ruleFiles(t *testing.T) []string {
 	t.Helper()
-	root := repoRoot(t)
+	root := testkit.RepoRoot(t)
 	files, err := filepath.Glob(filepath.Join(root, "alerts", "*.yml"))
 	if err != nil || len(files) < 2 {
 		t.Fatalf("rule files in alerts/: %v %v", files, err)
@@ -26,17 +27,17 @@ func ruleFiles(t *testing.T) []string {
 
 func TestPromtoolCheckRules(t *testing.T) {
 	promtool := testtools.Need(t, testtools.Promtool)
-	out := run(t, time.Minute, repoRoot(t), promtool, append([]string{"check", "rules"}, ruleFiles(t)...)...)
+	out := run(t, time.Minute, testkit.RepoRoot(t), promtool, append([]string{"check", "rules"}, ruleFiles(t)...)...)
 	t.Log(out)
 }
 
 func TestPromtoolTestRules(t *testing.T) {
 	promtool := testtools.Need(t, testtools.Promtool)
-	tests, err := filepath.Glob(filepath.Join(repoRoot(t), "alerts", "tests", "*.yml"))
+	tests, err := filepath.Glob(filepath.Join(testkit.RepoRoot(t), "alerts", "tests", "*.yml"))
 	if err != nil || len(tests) == 0 {
 		t.Fatalf("no rule unit tests in alerts/tests: %v", err)
 	}
-	out := run(t, 2*time.Minute, filepath.Join(repoRoot(t), "alerts", "tests"), promtool, append([]string{"test", "rules"}, tests...)...)
+	out := run(t, 2*time.Minute, filepath.Join(testkit.RepoRoot(t), "alerts", "tests"), promtool, append([]string{"test", "rules"}, tests...)...)
 	t.Log(out)
 }
 
@@ -45,7 +46,7 @@ func TestPromtoolTestRules(t *testing.T) {
 func TestPromtoolCheckConfig(t *testing.T) {
 	promtool := testtools.Need(t, testtools.Promtool)
 	// Run from elsewhere: relative rule paths must resolve against the file.
-	out := run(t, time.Minute, os.TempDir(), promtool, "check", "config", filepath.Join(repoRoot(t), "examples", "prometheus.yml"))
+	out := run(t, time.Minute, os.TempDir(), promtool, "check", "config", filepath.Join(testkit.RepoRoot(t), "examples", "prometheus.yml"))
 	if !strings.Contains(out, "rule files found") {
 		t.Errorf("promtool found no rule files:\n%s", out)
 	}
@@ -54,8 +55,8 @@ func TestPromtoolCheckConfig(t *testing.T) {
 
 func TestAmtoolCheckConfig(t *testing.T) {
 	amtool := testtools.Need(t, testtools.Amtool)
-	cfg := filepath.Join(repoRoot(t), "examples", "alertmanager.yml")
-	t.Log(run(t, time.Minute, repoRoot(t), amtool, "check-config", cfg))
+	cfg := filepath.Join(testkit.RepoRoot(t), "examples", "alertmanager.yml")
+	t.Log(run(t, time.Minute, testkit.RepoRoot(t), amtool, "check-config", cfg))
 
 	// Where each kind of alert goes.
 	for _, c := range []struct {
@@ -74,14 +75,14 @@ func TestAmtoolCheckConfig(t *testing.T) {
 		{"sre", []string{"alertname=VoximplantAPIErrors", "category=exporter", "severity=critical", "error_class=auth"}},
 	} {
 		args := append([]string{"config", "routes", "test", "--config.file=" + cfg, "--verify.receivers=" + c.receiver}, c.labels...)
-		run(t, time.Minute, repoRoot(t), amtool, args...)
+		run(t, time.Minute, testkit.RepoRoot(t), amtool, args...)
 	}
 }
 
 // TestExampleCredentials loads the sample credentials.json with the
 // exporter's own loader: the fake key must be a well-formed one.
 func TestExampleCredentials(t *testing.T) {
-	path := filepath.Join(repoRoot(t), "examples", "credentials.json")
+	path := filepath.Join(testkit.RepoRoot(t), "examples", "credentials.json")
 	if _, err := voxapi.LoadCredentials(path); err != nil {
 		t.Fatalf("examples/credentials.json does not load: %v", err)
 	}
@@ -126,7 +127,7 @@ func githubAnchor(h string) string {
 // TestRunbookAnchors: every alert's runbook_url points at
 // #runbook-<alertname> in the project README, and that section exists.
 func TestRunbookAnchors(t *testing.T) {
-	root := repoRoot(t)
+	root := testkit.RepoRoot(t)
 	rules, err := os.ReadFile(filepath.Join(root, "alerts", "alerts.rules.yml"))
 	if err != nil {
 		t.Fatal(err)

@@ -32,6 +32,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/voximplant-exporter/voximplant_exporter/collector"
+	"github.com/voximplant-exporter/voximplant_exporter/internal/testkit/exporterbin"
 	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
 	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
 )
@@ -42,7 +43,7 @@ func main() {
 	users := flag.Int("users", 150, "operators in the simulated account")
 	timeout := flag.Duration("scrape-timeout", 2*time.Second, "deadline of one scrape")
 	seed := flag.Uint64("seed", 6, "seed of the fault draw")
-	binary := flag.String("binary", "", "exporter binary to soak (default: go build the module into a temporary directory)")
+	binary := flag.String("binary", "", "exporter binary to soak (default: the module's sources, built as the tests build them)")
 	flag.Parse()
 	os.Exit(run(*binary, *scrapes, *faultRate, *users, *timeout, *seed))
 }
@@ -119,9 +120,8 @@ func run(binary string, scrapes int, faultRate float64, nUsers int, timeout time
 	}
 	defer os.RemoveAll(dir)
 	if binary == "" {
-		binary = filepath.Join(dir, "voximplant_exporter")
-		if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
-			fmt.Fprintf(os.Stderr, "soak: building the exporter: %v\n%s", err, out)
+		if binary, err = exporterbin.Path(); err != nil {
+			fmt.Fprintf(os.Stderr, "soak: %v\n", err)
 			return 2
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"net/url"
 	"strconv"
 )
@@ -67,39 +66,11 @@ type ChildrenFilter struct {
 // DecodeGetChildrenAccounts reads one GetChildrenAccounts page and the
 // total the API claims.
 func DecodeGetChildrenAccounts(r io.Reader) ([]ChildAccount, int64, error) {
-	return decodeListAnswer[ChildAccount](r)
+	return decodePage[ChildAccount](r)
 }
 
-// listWire is a list answer: a result array and the total it is a page of.
-type listWire[T any] struct {
-	envelope
-	Result     *[]T   `json:"result"`
-	TotalCount *int64 `json:"total_count"`
-}
-
-// decodeListAnswer reads a list answer: its records and total_count (the
-// records' number when the API leaves it out).
-func decodeListAnswer[T any](r io.Reader) ([]T, int64, error) {
-	var w listWire[T]
-	if err := decodeAnswer(r, &w); err != nil {
-		return nil, 0, err
-	}
-	if w.Result == nil {
-		return nil, 0, errors.New(`answer has no "result"`)
-	}
-	total := int64(len(*w.Result))
-	if w.TotalCount != nil {
-		total = *w.TotalCount
-	}
-	return *w.Result, total, nil
-}
-
-// childrenPage is GetChildrenAccounts' page size; maxChildren bounds what
-// one parent may claim, so that a wrong total_count cannot page forever.
-const (
-	childrenPage = 100
-	maxChildren  = 100000
-)
+// childrenPage is GetChildrenAccounts' page size.
+const childrenPage = 100
 
 // GetChildrenAccounts lists every child account of the client's account
 // that f lets through, by id order, each once, paging by the records
@@ -115,35 +86,15 @@ func (c *Client) GetChildrenAccounts(ctx context.Context, f ChildrenFilter) ([]C
 	if f.Frozen != nil {
 		base.Set("frozen", strconv.FormatBool(*f.Frozen))
 	}
-	var all []ChildAccount
-	seen := map[int64]bool{}
-	for offset := 0; ; {
-		v := maps.Clone(base)
-		v.Set("count", strconv.Itoa(childrenPage))
-		v.Set("offset", strconv.Itoa(offset))
-		type page struct {
-			accts []ChildAccount
-			total int64
-		}
-		p, err := callFor(ctx, c, "GetChildrenAccounts", v, func(r io.Reader) (page, error) {
-			a, t, err := DecodeGetChildrenAccounts(r)
-			return page{a, t}, err
-		})
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range p.accts {
-			if a.AccountID <= 0 {
-				return nil, fmt.Errorf("voximplant GetChildrenAccounts: a child account with id %d", a.AccountID)
-			}
-			if !seen[a.AccountID] {
-				seen[a.AccountID] = true
-				all = append(all, a)
-			}
-		}
-		offset += len(p.accts)
-		if len(p.accts) == 0 || int64(offset) >= p.total || offset >= maxChildren {
-			return all, nil
+	all, err := pageAll(ctx, c, "GetChildrenAccounts", base, childrenPage, DecodeGetChildrenAccounts,
+		func(a ChildAccount) int64 { return a.AccountID })
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range all {
+		if a.AccountID <= 0 {
+			return nil, fmt.Errorf("voximplant GetChildrenAccounts: a child account with id %d", a.AccountID)
 		}
 	}
+	return all, nil
 }

@@ -132,13 +132,32 @@ type getUsersWire struct {
 // DecodeGetUsers reads one GetUsers answer. An error envelope becomes an
 // *APIError; an answer without result or total_count is an error, since a
 // page that cannot say how many users exist cannot be paged safely.
+//
+// It reads the answer to a request that left return_live_balance at its
+// default (true), so balance stands for live_balance where that is absent.
 func DecodeGetUsers(r io.Reader) (*GetUsersResponse, error) {
-	return decodeGetUsersPage(r, 0)
+	return decodeGetUsersPage(r, 0, true)
 }
 
-// decodeGetUsersPage is DecodeGetUsers for a page asked for with count.
-func decodeGetUsersPage(r io.Reader, count int) (*GetUsersResponse, error) {
-	return decodeGetUsersWith(r, gojson.Unmarshal, count)
+// decodeGetUsersPage is DecodeGetUsers for a page asked for with count;
+// balanceIsLive says the request did not send return_live_balance=false.
+func decodeGetUsersPage(r io.Reader, count int, balanceIsLive bool) (*GetUsersResponse, error) {
+	resp, err := decodeGetUsersWith(r, gojson.Unmarshal, count)
+	if err == nil && balanceIsLive {
+		balanceAsLive(resp.Result)
+	}
+	return resp, err
+}
+
+// balanceAsLive gives each user without live_balance its balance as the
+// live balance: balance is an alias of live_balance unless the request
+// sent return_live_balance=false (API-NOTES.md, "GetUsers specifics").
+func balanceAsLive(users []User) {
+	for i := range users {
+		if u := &users[i]; u.LiveBalance == nil && u.Balance != nil {
+			u.LiveBalance = u.Balance
+		}
+	}
 }
 
 // maxPresizedUsers bounds the users a page's slice is allocated for before

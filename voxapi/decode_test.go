@@ -65,7 +65,7 @@ func TestDecodeGetUsers(t *testing.T) {
 		t.Fatalf("counts: total %d count %d len %d", resp.TotalCount, resp.Count, len(resp.Result))
 	}
 	a, b := resp.Result[0], resp.Result[1]
-	if a.UserID != 7 || a.UserDisplayName != `Ann "A" O'Neil` || !a.UserActive || a.ParentAccounting {
+	if a.UserID != 7 || a.UserDisplayName != `Ann "A" O'Neil` || !a.UserActive || a.ParentAccounting == nil || *a.ParentAccounting {
 		t.Errorf("user a = %+v", a)
 	}
 	if a.LiveBalance == nil || *a.LiveBalance != 12.3456 || a.FixedBalance == nil || *a.FixedBalance != 10 {

@@ -22,7 +22,9 @@ var pageDecoders = []struct {
 	{"encoding-json", func(r io.Reader, count int) (*GetUsersResponse, error) {
 		return decodeGetUsersWith(r, json.Unmarshal, count)
 	}},
-	{"goccy-go-json", decodeGetUsersPage},
+	{"goccy-go-json", func(r io.Reader, count int) (*GetUsersResponse, error) {
+		return decodeGetUsersPage(r, count, true)
+	}},
 }
 
 // BenchmarkDecodeGetUsersPage decodes one voxsim GetUsers answer of 100

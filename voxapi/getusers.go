@@ -104,6 +104,6 @@ func (c *Client) GetUsers(ctx context.Context, p GetUsersParams) (*GetUsersRespo
 		count = 20 // the API's default
 	}
 	return callFor(ctx, c, "GetUsers", v, func(r io.Reader) (*GetUsersResponse, error) {
-		return decodeGetUsersPage(r, count)
+		return decodeGetUsersPage(r, count, p.ReturnLiveBalance == nil || *p.ReturnLiveBalance)
 	})
 }

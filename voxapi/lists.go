@@ -62,3 +62,15 @@ func nameList(method, what string, names []string) (string, error) {
 	}
 	return strings.Join(names, ";"), nil
 }
+
+// listOf joins free-text names (queue names may hold spaces) with ";",
+// refusing an empty name or one that holds the separator, which would
+// split into names the caller did not mean.
+func listOf(method, what string, names []string) (string, error) {
+	for _, n := range names {
+		if strings.TrimSpace(n) == "" || strings.Contains(n, ";") {
+			return "", fmt.Errorf("voxapi: %s %s %q cannot be sent: it is empty or holds ';', the API's list separator", method, what, n)
+		}
+	}
+	return strings.Join(names, ";"), nil
+}

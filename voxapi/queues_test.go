@@ -57,7 +57,7 @@ func TestDecodeGetQueuesSettings(t *testing.T) {
 
 func TestGetQueuesThroughClient(t *testing.T) {
 	stub := newStubAPI(t, `{"result":[{"acd_queue_id":7,"acd_queue_name":"Q","application_id":3,"sl_thresholds":[15],"average_service_time":90}],"total_count":1,"count":1}`)
-	qs, err := stub.client(t).GetQueues(context.Background(), AppSelector{ID: 3})
+	qs, err := stub.client(t).GetQueues(context.Background(), 3)
 	if err != nil {
 		t.Fatal(err)
 	}

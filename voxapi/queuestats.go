@@ -1,13 +1,15 @@
 package voxapi
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/url"
-	"reflect"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -108,10 +110,26 @@ func (p *QueueStatsParams) Values() (url.Values, error) {
 
 // CallShare is one element of the AC, UAC and RC lists: a number of calls
 // and their share of all calls. The notes do not say whether percent is
-// 0-100 or a fraction: it is kept as sent.
+// 0-100 or a fraction: it is kept as sent. The API may also send such an
+// item as a plain count (GetACDOperatorStatistics' example does): it then
+// reads as one share with CountOnly set and no percent.
 type CallShare struct {
-	Count   float64 `json:"count"`
-	Percent float64 `json:"percent"`
+	Count     float64 `json:"count"`
+	Percent   float64 `json:"percent"`
+	CountOnly bool    `json:"-"` // the API sent the count alone: Percent is unknown
+}
+
+// UnmarshalJSON takes the numbers as numbers or numeric strings.
+func (c *CallShare) UnmarshalJSON(data []byte) error {
+	var w struct {
+		Count   flexFloat `json:"count"`
+		Percent flexFloat `json:"percent"`
+	}
+	if err := unmarshalStrict(data, &w); err != nil {
+		return err
+	}
+	*c = CallShare{Count: float64(w.Count), Percent: float64(w.Percent)}
+	return nil
 }
 
 // ServiceLevelStat is one element of the SL list: of the calls counted,
@@ -122,6 +140,20 @@ type ServiceLevelStat struct {
 	ServiceLevel          float64 `json:"service_level"` // fraction
 }
 
+// UnmarshalJSON takes the numbers as numbers or numeric strings.
+func (s *ServiceLevelStat) UnmarshalJSON(data []byte) error {
+	var w struct {
+		AcceptableWaitingTime flexFloat `json:"acceptable_waiting_time"`
+		CallCount             flexFloat `json:"call_count"`
+		ServiceLevel          flexFloat `json:"service_level"`
+	}
+	if err := unmarshalStrict(data, &w); err != nil {
+		return err
+	}
+	*s = ServiceLevelStat{float64(w.AcceptableWaitingTime), float64(w.CallCount), float64(w.ServiceLevel)}
+	return nil
+}
+
 // Aggregate is a statistics item summarised over its interval, in seconds
 // (QL: in calls). A part the API leaves out reads as 0.
 type Aggregate struct {
@@ -130,6 +162,22 @@ type Aggregate struct {
 	Max   float64 `json:"max"`
 	Count float64 `json:"count"`
 	Sum   float64 `json:"sum"`
+}
+
+// UnmarshalJSON takes the numbers as numbers or numeric strings.
+func (a *Aggregate) UnmarshalJSON(data []byte) error {
+	var w struct {
+		Min   flexFloat `json:"min"`
+		Avg   flexFloat `json:"avg"`
+		Max   flexFloat `json:"max"`
+		Count flexFloat `json:"count"`
+		Sum   flexFloat `json:"sum"`
+	}
+	if err := unmarshalStrict(data, &w); err != nil {
+		return err
+	}
+	*a = Aggregate{float64(w.Min), float64(w.Avg), float64(w.Max), float64(w.Count), float64(w.Sum)}
+	return nil
 }
 
 // QueueStatsRecord is one record of GetACDQueueStatistics: one aggregation
@@ -163,6 +211,10 @@ type QueueStatsRecord struct {
 	THT  *float64 `json:"THT,omitempty"`  // total handling time, s
 	TTT  *float64 `json:"TTT,omitempty"`  // total talk time, s
 	TACW *float64 `json:"TACW,omitempty"` // total after-call work, s
+
+	// BadShapes are the items that came in a shape nobody documented; each
+	// is left nil above, and is named here by its abbreviation.
+	BadShapes []BadShape `json:"-"`
 }
 
 // Day is Date as a UTC midnight, and false when the record has no date or
@@ -172,69 +224,134 @@ func (r *QueueStatsRecord) Day() (time.Time, bool) {
 	return d, err == nil
 }
 
-// queueStatsFullNames is QueueStatsRecord under the full key names the API
-// uses with abbreviation=false (field for field, so that one converts to the
-// other). Date and hour are left to QueueStatsRecord.
-type queueStatsFullNames struct {
-	Date string   `json:"-"`
-	Hour *float64 `json:"-"`
-
-	TC  *float64    `json:"TotalCalls"`
-	AC  []CallShare `json:"AnsweredCalls"`
-	UAC []CallShare `json:"UnansweredCalls"`
-	RC  []CallShare `json:"RejectedCalls"`
-
-	SL []ServiceLevelStat `json:"ServiceLevel"`
-
-	WT  *Aggregate `json:"WaitingTime"`
-	SA  *Aggregate `json:"SpeedOfAnswer"`
-	AT  *Aggregate `json:"AbandonmentTime"`
-	HT  *Aggregate `json:"HandlingTime"`
-	TT  *Aggregate `json:"TalkTime"`
-	ACW *Aggregate `json:"AfterCallWork"`
-	QL  *Aggregate `json:"QueueLength"`
-
-	TWT  *float64 `json:"TotalWaitingTime"`
-	TST  *float64 `json:"TotalSubmissionTime"`
-	TAT  *float64 `json:"TotalAbandonmentTime"`
-	THT  *float64 `json:"TotalHandlingTime"`
-	TTT  *float64 `json:"TotalTalkTime"`
-	TACW *float64 `json:"TotalAfterCallWork"`
+// queueStatsItem is one item of a record under its abbreviated and full
+// key (the API uses the full one with abbreviation=false), with how to read
+// it into the record.
+type queueStatsItem struct {
+	abbr, full string
+	read       func(r *QueueStatsRecord, raw []byte) error
 }
 
-// queueStatsRecordWire reads a record under either set of key names: the
-// JSON names do not collide, so both embedded structs fill in one pass.
-type queueStatsRecordWire struct {
-	QueueStatsRecord
-	queueStatsFullNames
+// Item readers by shape: a count (a number, a numeric string or a list of
+// {count, percent}), a number of seconds, a list of shares, an aggregate,
+// the service-level list.
+func countItem(field func(*QueueStatsRecord) **float64) func(*QueueStatsRecord, []byte) error {
+	return numberItem(decodeCount, field)
 }
 
-// record is the abbreviated items, or the full-name ones when the answer
-// had only those.
-func (w *queueStatsRecordWire) record() QueueStatsRecord {
-	abbr := w.QueueStatsRecord
-	abbr.Date, abbr.Hour = "", nil
-	if !reflect.ValueOf(abbr).IsZero() {
-		return w.QueueStatsRecord
+func secondsItem(field func(*QueueStatsRecord) **float64) func(*QueueStatsRecord, []byte) error {
+	return numberItem(decodeNumber, field)
+}
+
+func numberItem(decode func([]byte) (float64, error), field func(*QueueStatsRecord) **float64) func(*QueueStatsRecord, []byte) error {
+	return func(r *QueueStatsRecord, raw []byte) error {
+		n, err := decode(raw)
+		if err == nil {
+			*field(r) = &n
+		}
+		return err
 	}
-	full := QueueStatsRecord(w.queueStatsFullNames)
-	full.Date, full.Hour = w.QueueStatsRecord.Date, w.QueueStatsRecord.Hour
-	return full
+}
+
+func sharesItem(field func(*QueueStatsRecord) *[]CallShare) func(*QueueStatsRecord, []byte) error {
+	return func(r *QueueStatsRecord, raw []byte) error {
+		s, err := decodeShares(raw)
+		if err == nil {
+			*field(r) = s
+		}
+		return err
+	}
+}
+
+func aggregateItem(field func(*QueueStatsRecord) **Aggregate) func(*QueueStatsRecord, []byte) error {
+	return func(r *QueueStatsRecord, raw []byte) error {
+		var a Aggregate
+		if err := unmarshalStrict(raw, &a); err != nil {
+			return err
+		}
+		*field(r) = &a
+		return nil
+	}
+}
+
+// queueStatsItems is every item of a record the decoder reads.
+var queueStatsItems = []queueStatsItem{
+	{"TC", "TotalCalls", countItem(func(r *QueueStatsRecord) **float64 { return &r.TC })},
+	{"AC", "AnsweredCalls", sharesItem(func(r *QueueStatsRecord) *[]CallShare { return &r.AC })},
+	{"UAC", "UnansweredCalls", sharesItem(func(r *QueueStatsRecord) *[]CallShare { return &r.UAC })},
+	{"RC", "RejectedCalls", sharesItem(func(r *QueueStatsRecord) *[]CallShare { return &r.RC })},
+	{"SL", "ServiceLevel", func(r *QueueStatsRecord, raw []byte) error { return unmarshalStrict(raw, &r.SL) }},
+	{"WT", "WaitingTime", aggregateItem(func(r *QueueStatsRecord) **Aggregate { return &r.WT })},
+	{"SA", "SpeedOfAnswer", aggregateItem(func(r *QueueStatsRecord) **Aggregate { return &r.SA })},
+	{"AT", "AbandonmentTime", aggregateItem(func(r *QueueStatsRecord) **Aggregate { return &r.AT })},
+	{"HT", "HandlingTime", aggregateItem(func(r *QueueStatsRecord) **Aggregate { return &r.HT })},
+	{"TT", "TalkTime", aggregateItem(func(r *QueueStatsRecord) **Aggregate { return &r.TT })},
+	{"ACW", "AfterCallWork", aggregateItem(func(r *QueueStatsRecord) **Aggregate { return &r.ACW })},
+	{"QL", "QueueLength", aggregateItem(func(r *QueueStatsRecord) **Aggregate { return &r.QL })},
+	{"TWT", "TotalWaitingTime", secondsItem(func(r *QueueStatsRecord) **float64 { return &r.TWT })},
+	{"TST", "TotalSubmissionTime", secondsItem(func(r *QueueStatsRecord) **float64 { return &r.TST })},
+	{"TAT", "TotalAbandonmentTime", secondsItem(func(r *QueueStatsRecord) **float64 { return &r.TAT })},
+	{"THT", "TotalHandlingTime", secondsItem(func(r *QueueStatsRecord) **float64 { return &r.THT })},
+	{"TTT", "TotalTalkTime", secondsItem(func(r *QueueStatsRecord) **float64 { return &r.TTT })},
+	{"TACW", "TotalAfterCallWork", secondsItem(func(r *QueueStatsRecord) **float64 { return &r.TACW })},
+}
+
+// UnmarshalJSON reads a record under either set of key names (matched
+// without regard to case, as encoding/json does), the abbreviated one
+// winning where both are sent. An item in an undocumented shape is left
+// nil and listed in BadShapes; only a record that is not an object at all
+// fails.
+func (r *QueueStatsRecord) UnmarshalJSON(data []byte) error {
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(data, &keys); err != nil {
+		return err
+	}
+	byKey := make(map[string][]byte, len(keys))
+	for k, v := range keys {
+		if t := bytes.TrimSpace(v); string(t) != "null" {
+			byKey[strings.ToLower(k)] = t
+		}
+	}
+	*r = QueueStatsRecord{}
+	if raw, ok := byKey["date"]; ok {
+		if json.Unmarshal(raw, &r.Date) != nil {
+			r.BadShapes = append(r.BadShapes, BadShape{"date", shapeOf(raw)})
+		}
+	}
+	if raw, ok := byKey["hour"]; ok {
+		if err := secondsItem(func(r *QueueStatsRecord) **float64 { return &r.Hour })(r, raw); err != nil {
+			r.BadShapes = append(r.BadShapes, BadShape{"hour", shapeOf(raw)})
+		}
+	}
+	for _, it := range queueStatsItems {
+		raw, ok := byKey[strings.ToLower(it.abbr)]
+		if !ok {
+			raw, ok = byKey[strings.ToLower(it.full)]
+		}
+		if !ok {
+			continue
+		}
+		if err := it.read(r, raw); err != nil {
+			r.BadShapes = append(r.BadShapes, BadShape{it.abbr, shapeOf(raw)})
+		}
+	}
+	return nil
 }
 
 // DecodeGetACDQueueStatistics reads one GetACDQueueStatistics answer. An
 // error envelope becomes an *APIError; an answer without result is an
-// error; an empty result is an empty, non-nil list.
+// error; an empty result is an empty, non-nil list. An item in an
+// undocumented shape does not fail the answer: see QueueStatsRecord's
+// BadShapes.
 func DecodeGetACDQueueStatistics(r io.Reader) ([]QueueStatsRecord, error) {
-	wire, err := decodeResult[[]queueStatsRecordWire](r)
+	recs, err := decodeResult[[]QueueStatsRecord](r)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]QueueStatsRecord, len(wire))
-	for i := range wire {
-		out[i] = wire[i].record()
+	if recs == nil {
+		recs = []QueueStatsRecord{}
 	}
-	return out, nil
+	return recs, nil
 }
 
 // GetACDQueueStatistics reads historical statistics of ACD queues. It needs

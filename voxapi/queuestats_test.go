@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -50,7 +51,7 @@ func TestDecodeGetACDQueueStatistics(t *testing.T) {
 	if r.TC == nil || *r.TC != 12.5 {
 		t.Errorf("TC = %v, want 12.5", r.TC)
 	}
-	if len(r.AC) != 1 || r.AC[0] != (CallShare{10, 80}) || len(r.UAC) != 1 || r.UAC[0] != (CallShare{2.5, 20}) ||
+	if len(r.AC) != 1 || r.AC[0] != (CallShare{Count: 10, Percent: 80}) || len(r.UAC) != 1 || r.UAC[0] != (CallShare{Count: 2.5, Percent: 20}) ||
 		len(r.RC) != 1 || r.RC[0] != (CallShare{}) {
 		t.Errorf("AC %v UAC %v RC %v", r.AC, r.UAC, r.RC)
 	}
@@ -132,16 +133,93 @@ func TestDecodeGetACDQueueStatisticsBad(t *testing.T) {
 	if _, err := DecodeGetACDQueueStatistics(strings.NewReader(`{}`)); err == nil {
 		t.Error("an answer without result was accepted")
 	}
-	for body, field := range map[string]string{
-		`{"result":[{"TC":"12"}]}`:                        "TC",
-		`{"result":[{"WT":{"min":0,"avg":"slow"}}]}`:      "avg",
-		`{"result":[{"SL":{"service_level":0.8}}]}`:       "SL",
-		`{"result":[{"TWT":true}]}`:                       "TWT",
-		`{"result":[{"AC":[{"count":1,"percent":"x"}]}]}`: "percent",
+	for _, body := range []string{`{"result":[7]}`, `{"result":{"TC":1}}`, `{"result":[["TC"]]}`} {
+		if _, err := DecodeGetACDQueueStatistics(strings.NewReader(body)); err == nil {
+			t.Errorf("%s: accepted; a record that is not an object fails the answer", body)
+		}
+	}
+}
+
+// TestDecodeGetACDQueueStatisticsShapes decodes each documented shape of an
+// item (a count as a number, a numeric string or a list of {count,
+// percent}; numbers inside lists and aggregates as strings), and checks
+// that an item in an undocumented shape is left nil and named in BadShapes
+// while the record's other items decode.
+func TestDecodeGetACDQueueStatisticsShapes(t *testing.T) {
+	for _, tc := range []struct {
+		name, record string
+		check        func(r QueueStatsRecord) bool
+	}{
+		{"AC list", `"AC":[{"count":4,"percent":80}]`,
+			func(r QueueStatsRecord) bool { return len(r.AC) == 1 && r.AC[0] == CallShare{Count: 4, Percent: 80} }},
+		{"AC number", `"AC":4`,
+			func(r QueueStatsRecord) bool {
+				return len(r.AC) == 1 && r.AC[0] == CallShare{Count: 4, CountOnly: true}
+			}},
+		{"AC string", `"AC":" 4.5"`,
+			func(r QueueStatsRecord) bool {
+				return len(r.AC) == 1 && r.AC[0] == CallShare{Count: 4.5, CountOnly: true}
+			}},
+		{"AC list of strings", `"AnsweredCalls":[{"count":"4","percent":"80.5"}]`,
+			func(r QueueStatsRecord) bool { return len(r.AC) == 1 && r.AC[0] == CallShare{Count: 4, Percent: 80.5} }},
+		{"TC number", `"TC":12`, func(r QueueStatsRecord) bool { return r.TC != nil && *r.TC == 12 }},
+		{"TC string", `"TC":"12"`, func(r QueueStatsRecord) bool { return r.TC != nil && *r.TC == 12 }},
+		{"TC list", `"TotalCalls":[{"count":10,"percent":80},{"count":2.5,"percent":20}]`,
+			func(r QueueStatsRecord) bool { return r.TC != nil && *r.TC == 12.5 }},
+		{"SL strings", `"SL":[{"acceptable_waiting_time":"20","call_count":"9","service_level":"0.75"}]`,
+			func(r QueueStatsRecord) bool {
+				return len(r.SL) == 1 && r.SL[0] == ServiceLevelStat{AcceptableWaitingTime: 20, CallCount: 9, ServiceLevel: 0.75}
+			}},
+		{"aggregate strings", `"WT":{"min":"0.5","avg":"14.25","max":61,"count":"12","sum":"171"}`,
+			func(r QueueStatsRecord) bool { return r.WT != nil && *r.WT == Aggregate{0.5, 14.25, 61, 12, 171} }},
+		{"total string", `"TWT":"171.5"`, func(r QueueStatsRecord) bool { return r.TWT != nil && *r.TWT == 171.5 }},
+		{"hour string", `"hour":"11"`, func(r QueueStatsRecord) bool { return r.Hour != nil && *r.Hour == 11 }},
+		{"null item", `"AC":null,"WT":null`, func(r QueueStatsRecord) bool { return r.AC == nil && r.WT == nil }},
 	} {
-		_, err := DecodeGetACDQueueStatistics(strings.NewReader(body))
-		if err == nil || !strings.Contains(err.Error(), field) {
-			t.Errorf("%s: err = %v, want one naming %s", body, err, field)
+		body := `{"result":[{"QL":{"max":2},` + tc.record + `}]}`
+		recs, err := DecodeGetACDQueueStatistics(strings.NewReader(body))
+		if err != nil || len(recs) != 1 {
+			t.Errorf("%s: %v %v", tc.name, recs, err)
+			continue
+		}
+		if r := recs[0]; !tc.check(r) || len(r.BadShapes) != 0 || r.QL == nil || r.QL.Max != 2 {
+			t.Errorf("%s: decoded %+v", tc.name, r)
+		}
+	}
+
+	for _, tc := range []struct{ record, item, shape string }{
+		{`"AC":{"count":4}`, "AC", `object {"count":4}`},
+		{`"UAC":"n/a"`, "UAC", `string "n/a"`},
+		{`"RC":[{"count":1,"percent":"x"}]`, "RC", `list [{"count":1,"percent":"x"}]`},
+		{`"TC":true`, "TC", "boolean true"},
+		{`"TC":"NaN"`, "TC", `string "NaN"`},
+		{`"SL":{"service_level":0.8}`, "SL", `object {"service_level":0.8}`},
+		{`"WT":{"min":0,"avg":"slow"}`, "WT", `object {"min":0,"avg":"slow"}`},
+		{`"HT":[1,2]`, "HT", "list [1,2]"},
+		{`"TWT":[{"count":1}]`, "TWT", `list [{"count":1}]`},
+		{`"TotalTalkTime":"0x10"`, "TTT", `string "0x10"`},
+		{`"QL":"` + strings.Repeat("x", 60) + `"`, "QL", `string "` + strings.Repeat("x", 39) + "..."},
+	} {
+		body := `{"result":[{"TC":5,"AT":{"avg":3,"count":1},` + tc.record + `}]}`
+		recs, err := DecodeGetACDQueueStatistics(strings.NewReader(body))
+		if err != nil || len(recs) != 1 {
+			t.Errorf("%s: an odd item failed the answer: %v", tc.record, err)
+			continue
+		}
+		r := recs[0]
+		want := []BadShape{{Item: tc.item, Shape: tc.shape}}
+		if !reflect.DeepEqual(r.BadShapes, want) {
+			t.Errorf("%s: bad shapes %v, want %v", tc.record, r.BadShapes, want)
+		}
+		if tc.item != "TC" && (r.TC == nil || *r.TC != 5) || r.AT == nil || r.AT.Avg != 3 {
+			t.Errorf("%s: the other items did not decode: %+v", tc.record, r)
+		}
+		bad := map[string]bool{
+			"AC": r.AC != nil, "UAC": r.UAC != nil, "RC": r.RC != nil, "TC": r.TC != nil && tc.item == "TC", "SL": r.SL != nil,
+			"WT": r.WT != nil, "HT": r.HT != nil, "TWT": r.TWT != nil, "TTT": r.TTT != nil, "QL": r.QL != nil,
+		}
+		if bad[tc.item] {
+			t.Errorf("%s: the odd item was kept: %+v", tc.record, r)
 		}
 	}
 }

@@ -1,7 +1,9 @@
 package voxapi
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -175,7 +177,7 @@ func (c *Client) GetSQState(ctx context.Context, p SQStateParams) ([]SQQueueStat
 }
 
 // MaxSQMetricsQueues is the most SmartQueues one realtime-metrics request
-// may name.
+// may name (sq_queue_name).
 const MaxSQMetricsQueues = 5
 
 // SmartQueue metrics groupings.
@@ -190,9 +192,13 @@ const SQReportServiceLevel = "service_level"
 // SQMetricsParams are the parameters of GetSmartQueueRealtimeMetrics.
 type SQMetricsParams struct {
 	App AppSelector // exactly one of id and name
-	// SQQueueIDs are the SmartQueues to report on, at most
-	// MaxSQMetricsQueues; none sends no queue filter.
-	SQQueueIDs []int64
+	// SQQueueNames are the SmartQueues to report on, by name, at most
+	// MaxSQMetricsQueues; none sends no queue filter, and the answer then
+	// holds every SmartQueue of the application. There is no filter by id:
+	// the official clients removed sq_queue_id for this method on
+	// 2024-12-12 (API-NOTES.md). The answer's groups carry both
+	// sq_queue_id and sq_queue_name; match them to the queues wanted there.
+	SQQueueNames []string
 	// From and To bound the report; zero leaves the API's default (the last
 	// 30 minutes). They are sent in UTC, with timezone Etc/GMT.
 	From, To time.Time
@@ -212,11 +218,15 @@ func (p *SQMetricsParams) Values() (url.Values, error) {
 	if err := setApp(v, p.App); err != nil {
 		return nil, err
 	}
-	if n := len(p.SQQueueIDs); n > MaxSQMetricsQueues {
-		return nil, fmt.Errorf("voxapi: GetSmartQueueRealtimeMetrics takes at most %d SmartQueue ids a request, got %d: split the request", MaxSQMetricsQueues, n)
+	if n := len(p.SQQueueNames); n > MaxSQMetricsQueues {
+		return nil, fmt.Errorf("voxapi: GetSmartQueueRealtimeMetrics takes at most %d SmartQueue names a request, got %d: split the request", MaxSQMetricsQueues, n)
 	}
-	if len(p.SQQueueIDs) > 0 {
-		v.Set("sq_queue_id", idList(p.SQQueueIDs))
+	if len(p.SQQueueNames) > 0 {
+		names, err := listOf("GetSmartQueueRealtimeMetrics", "SmartQueue name", p.SQQueueNames)
+		if err != nil {
+			return nil, err
+		}
+		v.Set("sq_queue_name", names)
 	}
 	if err := setRange(v, "GetSmartQueueRealtimeMetrics", p.From, p.To); err != nil {
 		return nil, err
@@ -277,11 +287,47 @@ type SQMetricGroup struct {
 // are not documented; this package passes it through unconverted (counts
 // as counts; durations, rates and percentages as the API sends them) and
 // leaves the choice of unit to the caller, which must state it. Value is nil
-// when the API sends null or leaves it out: no data, not zero.
+// when the API sends null or leaves it out: no data, not zero. A value sent
+// as a numeric string is read as its number; one in any other shape is nil
+// with BadShape saying what came.
 type SQMetricValue struct {
 	FromDate Timestamp `json:"from_date"`
 	ToDate   Timestamp `json:"to_date"`
 	Value    *float64  `json:"value"`
+	BadShape string    `json:"-"` // "" unless value came in an undocumented shape
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (v *SQMetricValue) UnmarshalJSON(data []byte) error {
+	var w struct {
+		FromDate Timestamp       `json:"from_date"`
+		ToDate   Timestamp       `json:"to_date"`
+		Value    json.RawMessage `json:"value"`
+	}
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	*v = SQMetricValue{FromDate: w.FromDate, ToDate: w.ToDate}
+	if raw := bytes.TrimSpace(w.Value); len(raw) > 0 && string(raw) != "null" {
+		if n, err := decodeNumber(raw); err == nil {
+			v.Value = &n
+		} else {
+			v.BadShape = shapeOf(raw)
+		}
+	}
+	return nil
+}
+
+// BadShape is the first value of the group that came in an undocumented
+// shape, and false when none did: the group's figure for the window cannot
+// be computed without it, so a caller serves none for the group.
+func (g *SQMetricGroup) BadShape() (string, bool) {
+	for i := range g.Values {
+		if g.Values[i].BadShape != "" {
+			return g.Values[i].BadShape, true
+		}
+	}
+	return "", false
 }
 
 type getSQMetricsWire struct {

@@ -177,15 +177,57 @@ func TestDecodeGetSmartQueueRealtimeMetrics(t *testing.T) {
 	if _, err := DecodeGetSmartQueueRealtimeMetrics(strings.NewReader(`{"timezone":"Etc/GMT"}`)); err == nil {
 		t.Error("an answer without result was accepted")
 	}
-	if _, err := DecodeGetSmartQueueRealtimeMetrics(strings.NewReader(`{"result":[{"groups":[{"values":[{"value":"1"}]}]}]}`)); err == nil || !strings.Contains(err.Error(), "value") {
-		t.Errorf("a string value: err = %v, want one naming the field", err)
+}
+
+// TestDecodeSQMetricValueShapes: a value as a number or a numeric string
+// is its number; null or absent is no data; any other shape leaves the
+// value nil, marks it, and marks its group, without failing the answer or
+// the other groups.
+func TestDecodeSQMetricValueShapes(t *testing.T) {
+	for _, tc := range []struct {
+		value string
+		want  *float64
+		shape string
+	}{
+		{`87.5`, f64(87.5), ""},
+		{`"87.5"`, f64(87.5), ""},
+		{`" 12 "`, f64(12), ""},
+		{`null`, nil, ""},
+		{``, nil, ""},
+		{`"n/a"`, nil, `string "n/a"`},
+		{`{"avg":3}`, nil, `object {"avg":3}`},
+		{`[1]`, nil, "list [1]"},
+		{`true`, nil, "boolean true"},
+	} {
+		val := `"from_date":"2026-11-28 09:00:00"`
+		if tc.value != "" {
+			val += `,"value":` + tc.value
+		}
+		body := `{"result":[{"report_type":"average_handle_time","groups":[{"sq_queue_id":5,"values":[{` + val + `}]},
+		  {"sq_queue_id":6,"values":[{"value":3}]}]}]}`
+		m, err := DecodeGetSmartQueueRealtimeMetrics(strings.NewReader(body))
+		if err != nil {
+			t.Errorf("value %s: the answer failed: %v", tc.value, err)
+			continue
+		}
+		g, other := m.Reports[0].Groups[0], m.Reports[0].Groups[1]
+		v := g.Values[0]
+		if (v.Value == nil) != (tc.want == nil) || v.Value != nil && *v.Value != *tc.want || v.BadShape != tc.shape || !v.FromDate.Valid {
+			t.Errorf("value %s decoded as %+v, want %v with bad shape %q", tc.value, v, tc.want, tc.shape)
+		}
+		if shape, bad := g.BadShape(); bad != (tc.shape != "") || shape != tc.shape {
+			t.Errorf("value %s: group bad shape %q %v, want %q", tc.value, shape, bad, tc.shape)
+		}
+		if _, bad := other.BadShape(); bad || other.Values[0].Value == nil || *other.Values[0].Value != 3 {
+			t.Errorf("value %s: the other group %+v", tc.value, other)
+		}
 	}
 }
 
 func TestSQMetricsParamsValues(t *testing.T) {
 	from := time.Date(2026, 11, 28, 12, 0, 0, 0, time.FixedZone("MSK", 3*3600))
 	p := SQMetricsParams{
-		App: AppSelector{ID: 3}, SQQueueIDs: []int64{5, 6}, From: from, To: from.Add(30 * time.Minute),
+		App: AppSelector{ID: 3}, SQQueueNames: []string{"Support L1", "Chat"}, From: from, To: from.Add(30 * time.Minute),
 		ReportTypes: []string{"service_level", "average_handle_time"}, MaxWaitingSec: 20,
 	}
 	v, err := p.Values()
@@ -193,7 +235,7 @@ func TestSQMetricsParamsValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantParams(t, v, map[string]string{
-		"application_id": "3", "sq_queue_id": "5;6", "from_date": "2026-11-28 09:00:00", "to_date": "2026-11-28 09:30:00",
+		"application_id": "3", "sq_queue_name": "Support L1;Chat", "from_date": "2026-11-28 09:00:00", "to_date": "2026-11-28 09:30:00",
 		"timezone": "Etc/GMT", "report_type": "service_level;average_handle_time", "group_by": "queue", "max_waiting_sec": "20",
 	})
 	v, err = (&SQMetricsParams{App: AppSelector{Name: "sup"}, ReportTypes: []string{"count_handled_calls"}, GroupBy: SQGroupByAgent}).Values()
@@ -203,7 +245,9 @@ func TestSQMetricsParamsValues(t *testing.T) {
 	wantParams(t, v, map[string]string{"application_name": "sup", "timezone": "Etc/GMT", "report_type": "count_handled_calls", "group_by": "agent"})
 
 	for name, bad := range map[string]SQMetricsParams{
-		"at most 5":        {App: p.App, SQQueueIDs: []int64{1, 2, 3, 4, 5, 6}, ReportTypes: []string{"count_handled_calls"}},
+		"at most 5":        {App: p.App, SQQueueNames: []string{"a", "b", "c", "d", "e", "f"}, ReportTypes: []string{"count_handled_calls"}},
+		"separator":        {App: p.App, SQQueueNames: []string{"a;b"}, ReportTypes: []string{"count_handled_calls"}},
+		"empty":            {App: p.App, SQQueueNames: []string{" "}, ReportTypes: []string{"count_handled_calls"}},
 		"report type":      {App: p.App},
 		"max waiting":      {App: p.App, ReportTypes: []string{"average_handle_time", "service_level"}},
 		"negative":         {App: p.App, ReportTypes: []string{"count_handled_calls"}, MaxWaitingSec: -1},
@@ -222,19 +266,19 @@ func TestGetSmartQueueRealtimeMetricsThroughClient(t *testing.T) {
 	stub := newStubAPI(t, sqMetricsBody)
 	c := stub.client(t)
 	m, err := c.GetSmartQueueRealtimeMetrics(context.Background(), SQMetricsParams{
-		App: AppSelector{ID: 3}, SQQueueIDs: []int64{5}, ReportTypes: []string{"service_level"}, MaxWaitingSec: 30,
+		App: AppSelector{ID: 3}, SQQueueNames: []string{"Support"}, ReportTypes: []string{"service_level"}, MaxWaitingSec: 30,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	wantParams(t, stub.only(t, "GetSmartQueueRealtimeMetrics"), map[string]string{
-		"application_id": "3", "sq_queue_id": "5", "timezone": "Etc/GMT", "report_type": "service_level", "group_by": "queue", "max_waiting_sec": "30",
+		"application_id": "3", "sq_queue_name": "Support", "timezone": "Etc/GMT", "report_type": "service_level", "group_by": "queue", "max_waiting_sec": "30",
 	})
 	if len(m.Reports) != 2 {
 		t.Errorf("reports %+v", m.Reports)
 	}
 	if _, err := c.GetSmartQueueRealtimeMetrics(context.Background(), SQMetricsParams{
-		App: AppSelector{ID: 3}, SQQueueIDs: []int64{1, 2, 3, 4, 5, 6}, ReportTypes: []string{"count_handled_calls"},
+		App: AppSelector{ID: 3}, SQQueueNames: []string{"a", "b", "c", "d", "e", "f"}, ReportTypes: []string{"count_handled_calls"},
 	}); err == nil {
 		t.Error("six queues were accepted")
 	}
@@ -249,3 +293,5 @@ func TestGetSmartQueueRealtimeMetricsErrors(t *testing.T) {
 		return err
 	})
 }
+
+func f64(v float64) *float64 { return &v }

@@ -29,15 +29,21 @@ var Statuses = []string{
 // reference page gives it. Fields that may be absent are pointers or have a
 // zero value that means "not returned".
 type User struct {
-	UserID           int64    `json:"user_id"`
-	UserName         string   `json:"user_name"`
-	UserDisplayName  string   `json:"user_display_name"`
-	UserActive       bool     `json:"user_active"`
-	ParentAccounting bool     `json:"parent_accounting"`
-	LiveBalance      *float64 `json:"live_balance,omitempty"`
-	Balance          *float64 `json:"balance,omitempty"`
-	FixedBalance     *float64 `json:"fixed_balance,omitempty"`
-	UserCustomData   *string  `json:"user_custom_data,omitempty"`
+	UserID          int64  `json:"user_id"`
+	UserName        string `json:"user_name"`
+	UserDisplayName string `json:"user_display_name"`
+	UserActive      bool   `json:"user_active"`
+	// ParentAccounting is nil when the API leaves it out (the reference's
+	// own example answer does): unknown, not false.
+	ParentAccounting *bool `json:"parent_accounting,omitempty"`
+	// LiveBalance is live_balance, or balance when the answer has only that
+	// and return_live_balance was not false: the API makes balance an alias
+	// of live_balance then (API-NOTES.md), and the reference's example
+	// answer carries balance alone.
+	LiveBalance    *float64 `json:"live_balance,omitempty"`
+	Balance        *float64 `json:"balance,omitempty"`
+	FixedBalance   *float64 `json:"fixed_balance,omitempty"`
+	UserCustomData *string  `json:"user_custom_data,omitempty"`
 	// Applications, Skills and ACDQueues are nil when the API did not return
 	// them (skills and queues need with_skills / with_queues).
 	Applications        []Application      `json:"applications,omitempty"`

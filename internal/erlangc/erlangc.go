@@ -97,6 +97,22 @@ func serviceLevelFromC(n int, a, aht, t, c float64) float64 {
 // in theory; in float64 it is reached, but the bound may come first).
 var ErrUnreachable = errors.New("erlangc: service-level target not reachable within the search bound")
 
+// CheckGoal validates a staffing goal, the same for every model: an
+// answer-time threshold t in seconds (finite, >= 0), a service-level target
+// (a fraction in [0, 1]) and a maximum occupancy (a fraction in [0, 1], 0
+// for no cap). The error names the input that is out of range.
+func CheckGoal(t, target, maxOccupancy float64) error {
+	switch {
+	case math.IsNaN(t) || t < 0 || math.IsInf(t, 1):
+		return fmt.Errorf("answer-time threshold %v s is not a number >= 0", t)
+	case math.IsNaN(target) || target < 0 || target > 1:
+		return fmt.Errorf("service-level target %v is not a fraction in [0, 1]", target)
+	case math.IsNaN(maxOccupancy) || maxOccupancy < 0 || maxOccupancy > 1:
+		return fmt.Errorf("maximum occupancy %v is not a fraction in (0, 1] (0 for no cap)", maxOccupancy)
+	}
+	return nil
+}
+
 // RequiredAgents is the smallest number of agents n > a such that at least
 // target of the calls are answered within t seconds and the occupancy a/n
 // is at most maxOccupancy, for a Erlangs of offered traffic with an average
@@ -115,12 +131,9 @@ func RequiredAgents(a, aht, t, target, maxOccupancy float64) (int, error) {
 		return 0, fmt.Errorf("erlangc: offered traffic %v Erlangs is not in [0, %g]", a, MaxTraffic)
 	case !(aht > 0) || math.IsInf(aht, 1):
 		return 0, fmt.Errorf("erlangc: average handling time %v s is not a positive number", aht)
-	case math.IsNaN(t) || t < 0 || math.IsInf(t, 1):
-		return 0, fmt.Errorf("erlangc: answer-time threshold %v s is not a number >= 0", t)
-	case math.IsNaN(target) || target < 0 || target > 1:
-		return 0, fmt.Errorf("erlangc: service-level target %v is not a fraction in [0, 1]", target)
-	case math.IsNaN(maxOccupancy) || maxOccupancy < 0 || maxOccupancy > 1:
-		return 0, fmt.Errorf("erlangc: maximum occupancy %v is not a fraction in (0, 1] (0 for no cap)", maxOccupancy)
+	}
+	if err := CheckGoal(t, target, maxOccupancy); err != nil {
+		return 0, fmt.Errorf("erlangc: %w", err)
 	}
 	if a == 0 {
 		return 0, nil

@@ -1,25 +1,24 @@
 package testkit
 
 import (
-	"fmt"
 	"net/http"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/voximplant-exporter/voximplant_exporter/internal/testkit/exporterbin"
 )
 
-// BuildExporter builds the exporter binary from the module at root (the
-// directory holding go.mod) into dir, once per test binary.
-func BuildExporter(root, dir string) (string, error) {
-	bin := filepath.Join(dir, "voximplant_exporter")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("building the exporter: %w\n%s", err, out)
+// ExporterBinary returns the exporter binary every test that runs it
+// shares: built once per test run (see package exporterbin), or
+// $VOXIMPLANT_EXPORTER_BINARY. It fails the test when the build fails.
+func ExporterBinary(t testing.TB) string {
+	t.Helper()
+	bin, err := exporterbin.Path()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return bin, nil
+	return bin
 }
 
 // Exporter is a running exporter process.
@@ -72,7 +71,7 @@ func StartExporter(t testing.TB, bin, scheme string, client *http.Client, hdr ma
 			t.Logf("exporter output:\n%s", logs.String())
 		}
 	})
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+	Poll(t, 20*time.Second, "exporter did not become healthy", func() (bool, string) {
 		select {
 		case <-exited:
 			t.Fatalf("exporter exited before it was healthy:\n%s", logs.String())
@@ -85,16 +84,12 @@ func StartExporter(t testing.TB, bin, scheme string, client *http.Client, hdr ma
 		for k, v := range hdr {
 			req.Header.Set(k, v)
 		}
-		if resp, err := client.Do(req); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return e
-			}
+		resp, err := client.Do(req)
+		if err != nil {
+			return false, err.Error() + "\n" + logs.String()
 		}
-	}
-	t.Fatalf("exporter did not become healthy:\n%s", logs.String())
-	return nil
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK, resp.Status + "\n" + logs.String()
+	})
+	return e
 }
-
-// TempDir makes a directory for a TestMain, which has no testing.T.
-func TempDir(prefix string) (string, error) { return os.MkdirTemp("", prefix) }

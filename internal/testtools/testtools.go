@@ -1,6 +1,6 @@
 // Package testtools finds the external programs (prometheus, promtool,
-// amtool) that the end-to-end and rule tests drive, for every package whose
-// tests need them.
+// amtool, systemd-analyze) that the end-to-end, rule and deployment tests
+// drive, for every package whose tests need them.
 //
 // A tool comes from its environment variable when that is set (make
 // test-prom3 points PROMETHEUS_BIN, PROMTOOL_BIN and AMTOOL_BIN at the
@@ -27,20 +27,25 @@ type Tool struct {
 	Name   string // command name looked up on PATH
 	EnvVar string // variable that, when set, names the program to use
 	Debian string // Debian package that installs it
+	// Prom3 is true for the tools make test-prom3 builds at Prometheus 3:
+	// a test using one must match RunPattern.
+	Prom3 bool
 }
 
 // The tools the tests use.
 var (
-	Prometheus = Tool{Name: "prometheus", EnvVar: "PROMETHEUS_BIN", Debian: "prometheus"}
-	Promtool   = Tool{Name: "promtool", EnvVar: "PROMTOOL_BIN", Debian: "prometheus"}
-	Amtool     = Tool{Name: "amtool", EnvVar: "AMTOOL_BIN", Debian: "prometheus-alertmanager"}
+	Prometheus     = Tool{Name: "prometheus", EnvVar: "PROMETHEUS_BIN", Debian: "prometheus", Prom3: true}
+	Promtool       = Tool{Name: "promtool", EnvVar: "PROMTOOL_BIN", Debian: "prometheus", Prom3: true}
+	Amtool         = Tool{Name: "amtool", EnvVar: "AMTOOL_BIN", Debian: "prometheus-alertmanager", Prom3: true}
+	SystemdAnalyze = Tool{Name: "systemd-analyze", EnvVar: "SYSTEMD_ANALYZE_BIN", Debian: "systemd"}
 )
 
 // RunPattern matches the name of every top-level test that uses a tool.
 // make test-prom3 runs only these tests (with `go test -run`) against the
 // Prometheus 3 tools, so Need fails a test whose name does not match it:
 // otherwise that test would silently never meet Prometheus 3. Keep it in
-// step with TOOL_TESTS in the Makefile.
+// step with TOOL_TESTS in the Makefile. Tools that are not Prom3 are not
+// held to it.
 const RunPattern = `Promtool|Prometheus|Amtool|EndToEnd`
 
 var runPattern = regexp.MustCompile(RunPattern)
@@ -54,7 +59,7 @@ func RequireTools() bool { return os.Getenv("REQUIRE_TOOLS") == "1" }
 // version, so that a run's log says which Prometheus it tested against.
 func Need(t testing.TB, tool Tool) string {
 	t.Helper()
-	if top, _, _ := strings.Cut(t.Name(), "/"); !runPattern.MatchString(top) {
+	if top, _, _ := strings.Cut(t.Name(), "/"); tool.Prom3 && !runPattern.MatchString(top) {
 		t.Fatalf("%s uses %s but its name does not match %q, so make test-prom3 would not run it against Prometheus 3: rename it", top, tool.Name, RunPattern)
 	}
 	path, missing, err := lookup(tool)

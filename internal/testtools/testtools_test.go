@@ -56,7 +56,7 @@ func fakeTool(t *testing.T, versionLine string) string {
 	return p
 }
 
-var tool = Tool{Name: "voximplant-test-tool-that-does-not-exist", EnvVar: "VOXIMPLANT_TEST_TOOL_BIN", Debian: "some-package"}
+var tool = Tool{Name: "voximplant-test-tool-that-does-not-exist", EnvVar: "VOXIMPLANT_TEST_TOOL_BIN", Debian: "some-package", Prom3: true}
 
 func TestNeedUsesTheEnvVarAndLogsTheVersion(t *testing.T) {
 	p := fakeTool(t, "faketool, version 3.16.0")
@@ -74,7 +74,7 @@ func TestNeedFindsTheToolOnPath(t *testing.T) {
 	p := fakeTool(t, "v1")
 	t.Setenv("PATH", filepath.Dir(p))
 	t.Setenv("REQUIRE_TOOLS", "1")
-	f, got := call("TestPromtoolCheckRules/sub", Tool{Name: "tool", EnvVar: tool.EnvVar})
+	f, got := call("TestPromtoolCheckRules/sub", Tool{Name: "tool", EnvVar: tool.EnvVar, Prom3: true})
 	if f.outcome != "" || got != p {
 		t.Fatalf("Need = %q (%s %q), want %q", got, f.outcome, f.msg, p)
 	}
@@ -123,6 +123,13 @@ func TestNeedRefusesATestNameOutsideRunPattern(t *testing.T) {
 		if f.outcome != "fatal" || !strings.Contains(f.msg, "rename it") {
 			t.Errorf("%s: %s %q, want a failure asking to rename the test", name, f.outcome, f.msg)
 		}
+	}
+	// A tool make test-prom3 does not build (systemd-analyze) is not
+	// held to the pattern.
+	other := tool
+	other.Prom3 = false
+	if f, got := call("TestSystemdAnalyzeVerify", other); f.outcome != "" || got == "" {
+		t.Errorf("a tool outside Prometheus 3's set: %s %q, want the path", f.outcome, f.msg)
 	}
 }
 

@@ -46,6 +46,12 @@ func init() {
 	// role); GetChildrenAccounts is the Owner's alone (the reference).
 	MethodRoles["GetAccountInfo"] = []string{RoleOwner, RoleAdmin, RoleDeveloper, RoleSupervisor, RoleUserManager}
 	MethodRoles["GetChildrenAccounts"] = []string{RoleOwner}
+	// Parameters as API-NOTES.md lists them (the reference); the official
+	// clients' declarations are not checked by the fidelity suite yet.
+	methodParams["GetAccountInfo"] = []string{"return_live_balance"}
+	methodParams["GetChildrenAccounts"] = []string{"child_account_id", "child_account_name", "child_account_email",
+		"active", "frozen", "ignore_invalid_accounts", "brief_output", "medium_output", "count", "offset", "order_by",
+		"return_live_balance"}
 }
 
 // bill drains the balance for the time operators spent IN_SERVICE since

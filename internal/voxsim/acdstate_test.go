@@ -229,22 +229,21 @@ func TestGetQueues(t *testing.T) {
 		want        []int64
 		total, text int
 	}{
-		{[]string{"application_name", "sales"}, []int64{300}, 1, 0},
-		{[]string{"application_name", "acme"}, []int64{100, 200, 300}, 3, 0},
-		{[]string{"application_name", "nothing"}, []int64{}, 0, 0},
+		{[]string{"application_id", "20"}, []int64{300}, 1, 0},
+		{nil, []int64{100, 200, 300}, 3, 0}, // no application: every queue of the account
 		{[]string{"application_id", "10", "acd_queue_id", "200"}, []int64{200}, 1, 0},
 		{[]string{"application_id", "10", "acd_queue_id", "300"}, []int64{}, 0, 0},
 		{[]string{"application_id", "10", "acd_queue_name", "l2"}, []int64{200}, 1, 0},
-		{[]string{"application_name", "acme", "count", "2"}, []int64{100, 200}, 3, 0},
-		{[]string{"application_name", "acme", "count", "2", "offset", "2"}, []int64{300}, 3, 0},
+		{[]string{"count", "2"}, []int64{100, 200}, 3, 0},
+		{[]string{"count", "2", "offset", "2"}, []int64{300}, 3, 0},
 		{[]string{"application_id", "30"}, []int64{}, 0, 0},
-		{[]string{"application_name", "acme", "skill_id", "1"}, []int64{100, 300}, 2, 0},
-		{[]string{"application_name", "acme", "skill_id", "2;3"}, []int64{100, 200}, 2, 0},
-		{[]string{"application_name", "acme", "skill_id", "99"}, []int64{}, 0, 0},
-		{[]string{"application_name", "acme", "excluded_skill_id", "1"}, []int64{200}, 1, 0},
-		{[]string{"application_name", "acme", "excluded_skill_id", "2;3"}, []int64{300}, 1, 0},
-		{[]string{"application_name", "acme", "skill_id", "1", "excluded_skill_id", "3"}, []int64{300}, 1, 0},
-		{[]string{"application_name", "acme", "acd_queue_name", "SUPPORT"}, []int64{100, 200}, 2, 0},
+		{[]string{"skill_id", "1"}, []int64{100, 300}, 2, 0},
+		{[]string{"skill_id", "2;3"}, []int64{100, 200}, 2, 0},
+		{[]string{"skill_id", "99"}, []int64{}, 0, 0},
+		{[]string{"excluded_skill_id", "1"}, []int64{200}, 1, 0},
+		{[]string{"excluded_skill_id", "2;3"}, []int64{300}, 1, 0},
+		{[]string{"skill_id", "1", "excluded_skill_id", "3"}, []int64{300}, 1, 0},
+		{[]string{"acd_queue_name", "SUPPORT"}, []int64{100, 200}, 2, 0},
 	} {
 		m := h.call("GetQueues", vals(tc.params...))
 		if got := queueIDs(m); !slices.Equal(got, tc.want) || m["total_count"] != float64(tc.total) || m["count"] != float64(len(tc.want)) {
@@ -255,8 +254,10 @@ func TestGetQueues(t *testing.T) {
 		params []string
 		code   int
 	}{
-		{nil, CodeRequiredParamEmpty},
-		{[]string{"application_id", "10", "application_name", "support"}, CodeOnlyOneParam},
+		// No official client has application_name for GetQueues.
+		{[]string{"application_name", "support"}, CodeInvalidArgument},
+		{[]string{"application_id", "10", "application_name", "support"}, CodeInvalidArgument},
+		{[]string{"application_id", "10", "with_users", "true"}, CodeInvalidArgument},
 		{[]string{"application_id", "99"}, CodeInvalidApplicationID},
 		{[]string{"application_id", "ten"}, CodeInvalidArgument},
 		{[]string{"application_id", "10", "count", "many"}, CodeInvalidArgument},
@@ -288,7 +289,7 @@ func TestGetQueuesOptionalParts(t *testing.T) {
 		}
 		return out
 	}
-	plain := byID(h.call("GetQueues", vals("application_name", "acme")))
+	plain := byID(h.call("GetQueues", vals()))
 	for id, q := range plain {
 		if _, ok := q["skills"]; ok {
 			t.Errorf("queue %d: skills without with_skills", id)
@@ -297,7 +298,7 @@ func TestGetQueuesOptionalParts(t *testing.T) {
 			t.Errorf("queue %d: operatorcount without with_operatorcount", id)
 		}
 	}
-	full := byID(h.call("GetQueues", vals("application_name", "acme", "with_skills", "true", "with_operatorcount", "true")))
+	full := byID(h.call("GetQueues", vals("with_skills", "true", "with_operatorcount", "true")))
 	// Fixture bindings: l1 (100): zoe, anna; l2 (200): carl; sales (300): anna.
 	for id, want := range map[int64]struct {
 		skills    string
@@ -316,7 +317,7 @@ func TestGetQueuesOptionalParts(t *testing.T) {
 		}
 	}
 	// showing_skill_id narrows the skills shown, not the queues.
-	shown := byID(h.call("GetQueues", vals("application_name", "acme", "with_skills", "true", "showing_skill_id", "3")))
+	shown := byID(h.call("GetQueues", vals("with_skills", "true", "showing_skill_id", "3")))
 	if len(shown) != 3 || !jsonEqual(t, shown[100]["skills"], `[{"skill_id":3,"skill_name":"VIP"}]`) || !jsonEqual(t, shown[200]["skills"], `[]`) {
 		t.Errorf("showing_skill_id=3: %v", shown)
 	}

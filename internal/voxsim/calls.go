@@ -12,9 +12,8 @@ import (
 // simulation runs event by event, at most once per simulated second.
 const (
 	// defaultPatience is how long callers wait on average before hanging
-	// up; no caller hangs up before minPatience.
+	// up, when neither the queue nor Config says.
 	defaultPatience = 3 * time.Minute
-	minPatience     = 10 * time.Second
 	// A call rings an operator 2-10 s before they answer; one offer in
 	// missOneIn is missed after 20-30 s, and the operator is banned.
 	missOneIn = 1000
@@ -33,6 +32,9 @@ const (
 	maxCatchUp = 6 * time.Hour
 	// maxArrivalsPerSecond bounds one queue's arrivals in one second.
 	maxArrivalsPerSecond = 1000
+	// maxPatience bounds a drawn patience (the exponential's tail is
+	// unbounded, a time.Duration is not).
+	maxPatience = 7 * 24 * time.Hour
 )
 
 // readyBreaks is where a READY operator bound to a queue goes when their
@@ -654,13 +656,21 @@ func (e *evolver) regime(surge bool) time.Duration {
 	return (lo + time.Duration(e.rng.ExpFloat64()*float64(mean))).Truncate(time.Second)
 }
 
-// patience draws how long a caller of q waits before hanging up.
+// patience draws how long a caller of q waits before hanging up: an
+// exponential time (the Erlang A model's, so that the queue statistics
+// lose calls the way the model the exporter fits to them expects) with the
+// queue's mean, else Config.Patience, else defaultPatience. It is rounded
+// up to whole seconds, as the simulation runs by the second: that makes it
+// geometric, the memoryless law in whole seconds, with the chance to hang
+// up in each second of waiting 1 − e^{−1 s/mean}, and at least 1 s (no
+// caller hangs up at the instant they arrive).
 func (e *evolver) patience(q Queue) time.Duration {
-	mean := cmp.Or(q.Patience, defaultPatience)
-	if mean <= minPatience {
-		return mean.Truncate(time.Second)
+	mean := cmp.Or(q.Patience, e.defaultPatience, defaultPatience)
+	if mean < 0 {
+		mean = defaultPatience
 	}
-	return (minPatience + time.Duration(e.rng.ExpFloat64()*float64(mean-minPatience))).Truncate(time.Second)
+	s := math.Ceil(e.rng.ExpFloat64() * mean.Seconds())
+	return time.Duration(max(min(s, maxPatience.Seconds()), 1)) * time.Second
 }
 
 // serviceTime draws how long a call of the queue lasts once answered.

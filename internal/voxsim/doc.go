@@ -2,7 +2,9 @@
 //
 // It exists so that every test, benchmark and the exporter's --demo mode talk
 // to one faithful peer instead of each mocking the API in its own way. It
-// follows the reference page and API notes in shared/voximplant: JWT
+// follows Voximplant's published Management API reference and the API notes
+// the project was written from (API-NOTES.md, which the code cites but this
+// repository does not hold): JWT
 // verification with the real error codes, GetUsers with every documented
 // parameter, GetQueues (with sl_thresholds, skill filters, skills and
 // operatorcount), GetACDState (its result an object, with the API's

@@ -19,6 +19,17 @@ type applicationJSON struct {
 	SecureRecordStorage bool   `json:"secure_record_storage"`
 }
 
+// appJSON is app as ApplicationInfoType (GetUsers' applications, and
+// GetApplications' result).
+func appJSON(app Application) applicationJSON {
+	return applicationJSON{
+		ApplicationID:       app.ID,
+		ApplicationName:     app.Name,
+		Modified:            formatTime(app.Modified),
+		SecureRecordStorage: app.SecureRecordStorage,
+	}
+}
+
 type skillJSON struct {
 	SkillID   int64  `json:"skill_id"`
 	SkillName string `json:"skill_name"`
@@ -120,12 +131,7 @@ func (a *Account) encodeUser(u *User, v usersView) userJSON {
 	}
 	for _, id := range u.Apps {
 		if app, ok := a.app(id); ok {
-			j.Applications = append(j.Applications, applicationJSON{
-				ApplicationID:       app.ID,
-				ApplicationName:     app.Name,
-				Modified:            formatTime(app.Modified),
-				SecureRecordStorage: app.SecureRecordStorage,
-			})
+			j.Applications = append(j.Applications, appJSON(app))
 		}
 	}
 	if v.withSkills {

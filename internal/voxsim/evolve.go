@@ -64,14 +64,15 @@ type evolver struct {
 
 	// Call simulation: off until the account has a queue with a call rate
 	// or calls, then on for good.
-	defaultRate float64 // Config.CallsPerHour
-	withCalls   bool
-	clock       time.Time // simulated up to here; zero before the first step
-	queues      map[int64]*queueSim
-	calls       map[int64]*callSim
-	nextCallID  int64
-	acw         map[int64]int64 // operator -> the call their after-call work follows
-	trimAt      int             // the history length that triggers the next trim
+	defaultRate     float64       // Config.CallsPerHour
+	defaultPatience time.Duration // Config.Patience
+	withCalls       bool
+	clock           time.Time // simulated up to here; zero before the first step
+	queues          map[int64]*queueSim
+	calls           map[int64]*callSim
+	nextCallID      int64
+	acw             map[int64]int64 // operator -> the call their after-call work follows
+	trimAt          int             // the history length that triggers the next trim
 
 	// Rebuilt every step: agents aligned with Account.Users, user index by
 	// id, users by queue, the queues in dispatch order.
@@ -128,6 +129,7 @@ func (s *Server) Evolve(now time.Time) {
 	defer s.mu.Unlock()
 	if s.evo == nil {
 		s.evo = newEvolver(s.cfg.Seed, s.cfg.CallsPerHour)
+		s.evo.defaultPatience = s.cfg.Patience
 	}
 	s.evo.step(&s.acct, now)
 	s.evo.stepSQ(&s.acct, now, s.cfg.Seed)

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/voximplant-exporter/voximplant_exporter/internal/testkit"
 )
 
 var page = vals("application_id", "10")
@@ -164,7 +166,7 @@ func TestConfigLatencyHonoursCancel(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err %v, want deadline exceeded", err)
 	}
-	waitFor(t, "the delayed handler to return", func() bool { return h.srv.Stats().InFlight == 0 })
+	testkit.WaitFor(t, 5*time.Second, "waiting for the delayed handler to return", func() bool { return h.srv.Stats().InFlight == 0 })
 }
 
 func TestFaultHangReleasedByClientCancel(t *testing.T) {
@@ -176,7 +178,7 @@ func TestFaultHangReleasedByClientCancel(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err %v, want deadline exceeded", err)
 	}
-	waitFor(t, "the hung handler to return", func() bool { return h.srv.Stats().InFlight == 0 })
+	testkit.WaitFor(t, 5*time.Second, "waiting for the hung handler to return", func() bool { return h.srv.Stats().InFlight == 0 })
 	if m := h.call("GetUsers", page); errorCode(t, m) != 0 {
 		t.Errorf("after the hang: %v", m)
 	}
@@ -192,7 +194,7 @@ func TestFaultHangReleasedByClose(t *testing.T) {
 			errs <- err
 		}()
 	}
-	waitFor(t, "three hung requests", func() bool { return h.srv.Stats().InFlight == 3 })
+	testkit.WaitFor(t, 5*time.Second, "waiting for three hung requests", func() bool { return h.srv.Stats().InFlight == 3 })
 	if st := h.srv.Stats(); st.MaxInFlight != 3 {
 		t.Errorf("MaxInFlight = %d, want 3", st.MaxInFlight)
 	}
@@ -350,13 +352,13 @@ func TestCloseReleasesHandlerMountedElsewhere(t *testing.T) {
 			errs <- err
 		}()
 	}
-	waitFor(t, "two requests in flight", func() bool { return sim.Stats().InFlight == 2 })
+	testkit.WaitFor(t, 5*time.Second, "waiting for two requests in flight", func() bool { return sim.Stats().InFlight == 2 })
 	start := time.Now()
 	sim.Close()
 	if d := time.Since(start); d > closeWait-time.Second {
 		t.Errorf("Close took %v: it did not release the handlers itself", d)
 	}
-	waitFor(t, "handlers released", func() bool { return sim.Stats().InFlight == 0 })
+	testkit.WaitFor(t, 5*time.Second, "waiting for handlers released", func() bool { return sim.Stats().InFlight == 0 })
 	ts.Close() // would block forever on a hung handler
 	for range 2 {
 		<-errs

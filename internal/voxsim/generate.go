@@ -210,7 +210,13 @@ func setQueueDemand(rng *rand.Rand, q *Queue, users []User, now time.Time) {
 		q.CallsPerHour = 1 // no operator: callers still come, and wait
 	}
 	q.Surge = math.Round((2.5+rng.Float64())*10) / 10
-	q.Patience = time.Duration(120+rng.IntN(121)) * time.Second
+	// Mean patience 3-6 minutes (exponential, as Evolve draws it): enough
+	// callers hang up over the demo's first half hour for the exporter to
+	// measure the patience (Erlang A needs at least 5 abandoned calls in
+	// the window) while the service stays mostly in target; 5-10 minutes
+	// left the demo's queues with about 4% abandoned and no estimate, 2-4
+	// minutes lost a quarter of the busy period's callers.
+	q.Patience = time.Duration(72+rng.IntN(73)) * 2500 * time.Millisecond
 }
 
 // The generated busy period: the busiest queue's demand multiplies by

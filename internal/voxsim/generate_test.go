@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/voximplant-exporter/voximplant_exporter/internal/testkit"
 )
 
 func TestGenerateDeterministic(t *testing.T) {
@@ -347,7 +349,7 @@ func TestRunEvolution(t *testing.T) {
 	done := make(chan struct{})
 	go func() { s.RunEvolution(ctx, time.Millisecond); close(done) }()
 	clock.set(fixedNow.Add(2 * time.Hour))
-	waitFor(t, "evolution to change a status", func() bool { return !reflect.DeepEqual(s.Account(), start) })
+	testkit.WaitFor(t, 5*time.Second, "waiting for evolution to change a status", func() bool { return !reflect.DeepEqual(s.Account(), start) })
 	cancel()
 	select {
 	case <-done:
@@ -363,7 +365,7 @@ func TestRunEvolution(t *testing.T) {
 	go func() { s.RunEvolution(context.Background(), time.Millisecond); close(done) }()
 	before := s.Account()
 	clock.set(fixedNow.Add(4 * time.Hour))
-	waitFor(t, "the second evolution to change a status", func() bool { return !reflect.DeepEqual(s.Account(), before) })
+	testkit.WaitFor(t, 5*time.Second, "waiting for the second evolution to change a status", func() bool { return !reflect.DeepEqual(s.Account(), before) })
 	s.Close()
 	select {
 	case <-done:

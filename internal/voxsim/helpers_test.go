@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/voximplant-exporter/voximplant_exporter/internal/testtools"
 )
 
 const testAccountID = 4242
@@ -150,15 +152,16 @@ func userIDs(t *testing.T, m map[string]any) []int64 {
 	return ids
 }
 
-// waitFor polls cond for up to 5 s: a generous bound, never a timing claim.
-func waitFor(t *testing.T, what string, cond func() bool) {
+// needZone skips the test loudly when the time zone database lacks name
+// (zone names other than UTC/GMT then go untested), or fails it under
+// REQUIRE_TOOLS=1, as a missing tool does.
+func needZone(t *testing.T, name string) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
+	if _, err := time.LoadLocation(name); err != nil {
+		if testtools.RequireTools() {
+			t.Fatalf("no time zone database: %v", err)
 		}
-		time.Sleep(5 * time.Millisecond)
+		t.Skipf("SKIP: no time zone database (%v): zone names other than UTC/GMT untested", err)
 	}
 }
 

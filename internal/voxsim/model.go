@@ -55,7 +55,8 @@ type Queue struct {
 	// 0 takes Config.CallsPerHour, a negative value means no calls. Surge,
 	// when above 1, multiplies the rate during occasional surges (one every
 	// half hour or so, lasting about 5 minutes). Patience is how long callers wait
-	// on average before hanging up; 0 means 3 minutes. AverageServiceTime,
+	// on average before hanging up (exponentially distributed, as in the
+	// Erlang A model); 0 takes Config.Patience, else 3 minutes. AverageServiceTime,
 	// when set, is also the mean talk time of simulated calls (else 90 s to
 	// 330 s). MaxQueueSize, when set, rejects arrivals beyond it.
 	CallsPerHour float64

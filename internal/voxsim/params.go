@@ -47,6 +47,11 @@ func (p *paramReader) nonNegInt(name string, def int) int {
 	return int(n)
 }
 
+// paging reads a list method's count (default 20) and offset (default 0).
+func (p *paramReader) paging() (count, offset int) {
+	return p.nonNegInt("count", 20), p.nonNegInt("offset", 0)
+}
+
 // bool parses the API's booleans: "true"/"false" in any case, and 1/0.
 func (p *paramReader) bool(name string, def bool) (v bool, set bool) {
 	s := p.str(name)

@@ -27,15 +27,27 @@ type queueInfoJSON struct {
 	OperatorCount      *int        `json:"operatorcount,omitempty"`
 }
 
-// getQueuesJSON is GetQueues' answer: a paged array like GetUsers'.
-type getQueuesJSON struct {
-	Result     []queueInfoJSON `json:"result"`
-	TotalCount int             `json:"total_count"`
-	Count      int             `json:"count"`
+// pagedJSON is the answer of a paged list method (GetQueues,
+// GetApplications, like GetUsers'): one page of the records, the number of
+// all that matched, and the number on the page.
+type pagedJSON[T any] struct {
+	Result     []T `json:"result"`
+	TotalCount int `json:"total_count"`
+	Count      int `json:"count"`
 }
 
-// getQueues implements GetQueues: the queues of one application (named by
-// application_id or application_name, exactly one, as for GetUsers),
+// pageOf is the page of matched (already in the method's order) that
+// offset and count ask for, and the answer's head for it, with room for
+// the page's records.
+func pageOf[M, T any](matched []M, offset, count int) ([]M, pagedJSON[T]) {
+	page := matched[min(offset, len(matched)):]
+	page = page[:min(count, len(page))]
+	return page, pagedJSON[T]{Result: make([]T, 0, len(page)), TotalCount: len(matched), Count: len(page)}
+}
+
+// getQueues implements GetQueues: the queues of the account, or of the
+// application of application_id (optional; no official client has
+// application_name for this method, so it is refused as unknown),
 // optionally one acd_queue_id or queues whose name contains
 // acd_queue_name (case-insensitively), queues bound to any of the skills
 // of the ';'-list skill_id and to none of excluded_skill_id, ordered by
@@ -48,7 +60,6 @@ type getQueuesJSON struct {
 // excluded_skill_id as one number; a ';'-list is accepted too.
 func (s *Server) getQueues(p *paramReader) (any, *apiError) {
 	appID, hasAppID := p.int64("application_id")
-	appName := p.str("application_name")
 	queueID, hasQueue := p.int64("acd_queue_id")
 	queueName := strings.ToLower(p.str("acd_queue_name"))
 	skills := p.int64List("skill_id")
@@ -56,29 +67,20 @@ func (s *Server) getQueues(p *paramReader) (any, *apiError) {
 	withSkills, _ := p.bool("with_skills", false)
 	withOperators, _ := p.bool("with_operatorcount", false)
 	showingSkill, _ := p.int64("showing_skill_id")
-	count := p.nonNegInt("count", 20)
-	offset := p.nonNegInt("offset", 0)
+	count, offset := p.paging()
 	if p.err != nil {
 		return nil, p.err
 	}
-	switch {
-	case p.has("application_id") && appName != "":
-		return nil, errorf(CodeOnlyOneParam, "Only one of the parameters 'application_id', 'application_name' may be given")
-	case !hasAppID && appName == "":
-		return nil, errorf(CodeRequiredParamEmpty, "The required parameter 'application_id' or 'application_name' is empty")
-	}
-
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	acct := &s.acct
-	apps, err := acct.appSet(hasAppID, appID, appName)
-	if err != nil {
-		return nil, err
+	if _, ok := acct.app(appID); hasAppID && !ok {
+		return nil, errorf(CodeInvalidApplicationID, "Invalid application id %d", appID)
 	}
 	var matched []Queue
 	for _, q := range acct.knownQueues() {
 		switch {
-		case !apps[q.ApplicationID]:
+		case hasAppID && q.ApplicationID != appID:
 		case hasQueue && q.ID != queueID:
 		case queueName != "" && !strings.Contains(strings.ToLower(q.Name), queueName):
 		case len(skills) > 0 && !queueHasAnySkill(q, skills):
@@ -88,9 +90,7 @@ func (s *Server) getQueues(p *paramReader) (any, *apiError) {
 		}
 	}
 	slices.SortStableFunc(matched, func(a, b Queue) int { return cmp.Compare(a.ID, b.ID) })
-	page := matched[min(offset, len(matched)):]
-	page = page[:min(count, len(page))]
-	out := getQueuesJSON{Result: make([]queueInfoJSON, 0, len(page)), TotalCount: len(matched), Count: len(page)}
+	page, out := pageOf[Queue, queueInfoJSON](matched, offset, count)
 	for _, q := range page {
 		j := encodeQueueInfo(q)
 		if withSkills {

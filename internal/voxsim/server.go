@@ -52,6 +52,11 @@ type Config struct {
 	// without its own Queue.CallsPerHour. 0 (the default) gives no calls
 	// there; see Evolve.
 	CallsPerHour float64
+	// Patience is the mean patience of the callers of every queue without
+	// its own Queue.Patience: callers hang up after an exponential time
+	// with this mean if nobody has answered them (the M/M/N+M model's
+	// callers). 0 (the default) means 3 minutes.
+	Patience time.Duration
 
 	// Roles are the service account's roles (RoleOwner, RoleSupervisor...).
 	// A method none of them allows answers 104, as the real service does
@@ -90,6 +95,7 @@ var methods = map[string]methodFunc{
 	"GetACDState": (*Server).getACDState,
 
 	"GetACDQueueStatistics": (*Server).getACDQueueStatistics,
+	"GetApplications":       (*Server).getApplications,
 	// SmartQueue (ACD v2), smartqueue*.go.
 	"GetSQState":                   (*Server).getSQState,
 	"GetSmartQueueRealtimeMetrics": (*Server).getSQMetrics,
@@ -353,7 +359,11 @@ func (s *Server) answer(r *http.Request, method string, req *Request) response {
 	if err := s.authorize(method); err != nil {
 		return errorResponse(err)
 	}
-	body, apiErr := fn(s, &paramReader{v: req.Params})
+	params := &paramReader{v: req.Params}
+	if err := checkParams(method, params); err != nil {
+		return errorResponse(err)
+	}
+	body, apiErr := fn(s, params)
 	if apiErr != nil {
 		return errorResponse(apiErr)
 	}

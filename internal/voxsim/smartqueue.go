@@ -327,7 +327,7 @@ type sqQueueSel struct {
 	names []string
 }
 
-func readSQQueues(p *paramReader, allowAll bool) (sqQueueSel, *apiError) {
+func readSQQueues(p *paramReader) (sqQueueSel, *apiError) {
 	rawID, rawName := p.str("sq_queue_id"), p.str("sq_queue_name")
 	switch {
 	case rawID != "" && rawName != "":
@@ -342,7 +342,7 @@ func readSQQueues(p *paramReader, allowAll bool) (sqQueueSel, *apiError) {
 			}
 		}
 		return sel, nil
-	case allowAll && strings.EqualFold(rawID, "all"):
+	case strings.EqualFold(rawID, "all"):
 		return sqQueueSel{all: true}, nil
 	}
 	var sel sqQueueSel
@@ -424,7 +424,7 @@ func (s *Server) getSQState(p *paramReader) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	sel, err := readSQQueues(p, true)
+	sel, err := readSQQueues(p)
 	if err != nil {
 		return nil, err
 	}

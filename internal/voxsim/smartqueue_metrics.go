@@ -29,7 +29,7 @@ const (
 	codeSQDateRange  = 123
 )
 
-// sqMaxValues bounds sq_queue_id/sq_queue_name and user_id/user_name, as
+// sqMaxValues bounds sq_queue_name and user_id/user_name, as
 // the notes say. Going over is an invalid argument (101): the real code is
 // undocumented.
 const sqMaxValues = 5
@@ -324,7 +324,8 @@ type sqMetricsRequest struct {
 
 // getSQMetrics implements GetSmartQueueRealtimeMetrics (see sqReports for
 // what each report means). Validation order: the application (134, 458,
-// 101, 116), the queues (134, 458, 101; more than 5: 101), the users (more
+// 101, 116), the queues (sq_queue_name, optional: none is every SmartQueue
+// of the application; more than 5: 101), the users (more
 // than 5: 101), timezone (101), report_type (134, 459), group_by (525,
 // 526), max_waiting_sec (134 with service_level, 101), the dates (111,
 // 123) and interval (101). user_id and user_name filter the agents of
@@ -460,11 +461,20 @@ func (s *Server) readSQMetrics(p *paramReader, now time.Time) (*sqMetricsRequest
 	if req.app, err = s.acct.sqApp(p); err != nil {
 		return nil, err
 	}
-	if req.queues, err = readSQQueues(p, false); err != nil {
-		return nil, err
+	// The queue filter is sq_queue_name alone, and optional: the official
+	// clients dropped sq_queue_id for this method (checkParams refuses it),
+	// and without a filter every SmartQueue of the application is reported.
+	req.queues = sqQueueSel{all: true}
+	if names := p.list("sq_queue_name"); len(names) > 0 {
+		req.queues = sqQueueSel{}
+		for _, n := range names {
+			if !slices.Contains(req.queues.names, n) {
+				req.queues.names = append(req.queues.names, n)
+			}
+		}
 	}
 	if req.queues.count() > sqMaxValues {
-		return nil, errorf(CodeInvalidArgument, "Invalid argument 'sq_queue_id'/'sq_queue_name': at most %d queues, got %d", sqMaxValues, req.queues.count())
+		return nil, errorf(CodeInvalidArgument, "Invalid argument 'sq_queue_name': at most %d queues, got %d", sqMaxValues, req.queues.count())
 	}
 	for _, item := range p.list("user_id") {
 		id, perr := strconv.ParseInt(item, 10, 64)
@@ -507,7 +517,7 @@ func (r *sqMetricsRequest) readReports(p *paramReader) *apiError {
 	case "agent":
 		r.byAgent = true
 		if n := r.queues.count(); n != 1 {
-			return errorf(CodeGroupingNotAllowed, "Grouping by agent is allowed for one queue only, got %d", n)
+			return errorf(CodeGroupingNotAllowed, "Grouping by agent is allowed for one queue (one sq_queue_name) only, got %d", n)
 		}
 		for _, name := range r.reports {
 			if !sqReports[name].byAgent {

@@ -2,7 +2,6 @@ package voxsim
 
 import (
 	"math"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -85,7 +84,7 @@ var allQueueReports = []string{
 
 func TestSQMetricsByQueue(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.Account = sqMetricsFixture() })
-	m := sqMetrics(h, "sq_queue_id", "501", "report_type", strings.Join(allQueueReports, ";"), "max_waiting_sec", "30")
+	m := sqMetrics(h, "sq_queue_name", "Voice", "report_type", strings.Join(allQueueReports, ";"), "max_waiting_sec", "30")
 	if code := errorCode(t, m); code != 0 {
 		t.Fatalf("error %d: %v", code, m)
 	}
@@ -162,22 +161,17 @@ func TestSQMetricsWindowAndInterval(t *testing.T) {
 	}
 
 	// An older window sees only H0; the day form of interval.
-	m = sqMetrics(h, "sq_queue_id", "501", "report_type", "count_handled_calls;average_handle_time",
+	m = sqMetrics(h, "sq_queue_name", "Voice", "report_type", "count_handled_calls;average_handle_time",
 		"from_date", "2025-03-14 14:00:00", "to_date", "2025-03-14 14:30:00", "interval", "0000-00-01 00:00:00")
 	got = metricValues(t, m)
 	if got["count_handled_calls"][0][0] != 1 || got["average_handle_time"][0][0] != 305 {
 		t.Errorf("older window: %v, want 1 call handled in 295+10 s", got)
 	}
 
-	if _, err := time.LoadLocation("Asia/Tokyo"); err != nil {
-		if os.Getenv("REQUIRE_TOOLS") == "1" {
-			t.Fatalf("no time zone database: %v", err)
-		}
-		t.Skipf("SKIP: no time zone database (%v): zone names other than UTC/GMT untested", err)
-	}
+	needZone(t, "Asia/Tokyo")
 	// The same window given in Tokyo time gives the same numbers, written
 	// in Tokyo time.
-	m = sqMetrics(h, "sq_queue_id", "501", "report_type", "count_handled_calls", "timezone", "Asia/Tokyo",
+	m = sqMetrics(h, "sq_queue_name", "Voice", "report_type", "count_handled_calls", "timezone", "Asia/Tokyo",
 		"from_date", "2025-03-14 23:39:26", "to_date", "2025-03-15 00:09:26")
 	if m["timezone"] != "Asia/Tokyo" {
 		t.Errorf("timezone %v", m["timezone"])
@@ -190,7 +184,7 @@ func TestSQMetricsWindowAndInterval(t *testing.T) {
 
 func TestSQMetricsByAgent(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.Account = sqMetricsFixture() })
-	m := sqMetrics(h, "sq_queue_id", "501", "group_by", "agent",
+	m := sqMetrics(h, "sq_queue_name", "Voice", "group_by", "agent",
 		"report_type", "occupancy_rate;count_handled_calls;average_handle_time")
 	if code := errorCode(t, m); code != 0 {
 		t.Fatalf("error %d", code)
@@ -220,11 +214,11 @@ func TestSQMetricsByAgent(t *testing.T) {
 		}
 	}
 
-	m = sqMetrics(h, "sq_queue_id", "501", "group_by", "agent", "report_type", "count_handled_calls", "user_id", "5;1")
+	m = sqMetrics(h, "sq_queue_name", "Voice", "group_by", "agent", "report_type", "count_handled_calls", "user_id", "5;1")
 	if ids := idList(t, m["result"].([]any)[0].(map[string]any)["groups"], "user_id"); !slices.Equal(ids, []int64{1, 5}) {
 		t.Errorf("user_id 5;1: agents %v, want [1 5]", ids)
 	}
-	m = sqMetrics(h, "sq_queue_id", "501", "group_by", "agent", "report_type", "count_handled_calls", "user_name", "zoe")
+	m = sqMetrics(h, "sq_queue_name", "Voice", "group_by", "agent", "report_type", "count_handled_calls", "user_name", "zoe")
 	if ids := idList(t, m["result"].([]any)[0].(map[string]any)["groups"], "user_id"); !slices.Equal(ids, []int64{5}) {
 		t.Errorf("user_name zoe: agents %v, want [5]", ids)
 	}
@@ -236,24 +230,23 @@ func TestSQMetricsQueueLimit(t *testing.T) {
 		a.SmartQueue.Queues = append(a.SmartQueue.Queues, SQQueue{ID: 600 + int64(i), Name: "Extra " + itoa(int64(i)), ApplicationID: sqAppID})
 	}
 	h := newHarness(t, func(c *Config) { c.Account = a })
-	five := "501;502;600;601;602"
-	m := sqMetrics(h, "sq_queue_id", five, "report_type", "count_handled_calls")
+	five := "Voice;Chat;Extra 0;Extra 1;Extra 2"
+	m := sqMetrics(h, "sq_queue_name", five, "report_type", "count_handled_calls")
 	if ids := idList(t, m["result"].([]any)[0].(map[string]any)["groups"], "sq_queue_id"); !slices.Equal(ids, []int64{501, 502, 600, 601, 602}) {
 		t.Errorf("five queues: groups %v", ids)
 	}
 	for _, p := range [][]string{
-		{"sq_queue_id", five + ";603"},
-		{"sq_queue_name", "Voice;Chat;Extra 0;Extra 1;Extra 2;Extra 3"},
+		{"sq_queue_name", five + ";Extra 3"},
 	} {
 		if code := errorCode(t, sqMetrics(h, append(p, "report_type", "count_handled_calls")...)); code != CodeInvalidArgument {
 			t.Errorf("six queues (%s): code %d, want 101", p[0], code)
 		}
 	}
-	if code := errorCode(t, sqMetrics(h, "sq_queue_id", "501", "group_by", "agent", "report_type", "count_handled_calls",
+	if code := errorCode(t, sqMetrics(h, "sq_queue_name", "Voice", "group_by", "agent", "report_type", "count_handled_calls",
 		"user_id", "1;3;5;9;11;12")); code != CodeInvalidArgument {
 		t.Errorf("six users: code %d, want 101", code)
 	}
-	if code := errorCode(t, sqMetrics(h, "sq_queue_id", "501", "group_by", "agent", "report_type", "count_handled_calls",
+	if code := errorCode(t, sqMetrics(h, "sq_queue_name", "Voice", "group_by", "agent", "report_type", "count_handled_calls",
 		"user_id", "1;3;5", "user_name", "zoe;carl")); code != 0 {
 		t.Errorf("five users: code %d, want an answer", code)
 	}
@@ -261,20 +254,22 @@ func TestSQMetricsQueueLimit(t *testing.T) {
 
 func TestSQMetricsErrors(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.Account = sqMetricsFixture() })
-	checkSQAppErrors(t, h, "GetSmartQueueRealtimeMetrics", "sq_queue_id", "501", "report_type", "count_handled_calls")
-	q := []string{"sq_queue_id", "501"}
+	checkSQAppErrors(t, h, "GetSmartQueueRealtimeMetrics", "sq_queue_name", "Voice", "report_type", "count_handled_calls")
+	q := []string{"sq_queue_name", "Voice"}
 	for _, tc := range []struct {
 		params []string
 		code   int
 	}{
-		{[]string{"report_type", "count_handled_calls"}, CodeRequiredParamEmpty}, // no queue
-		{[]string{"sq_queue_id", "501", "sq_queue_name", "Voice", "report_type", "count_handled_calls"}, CodeOnlyOneParam},
+		// The official clients dropped sq_queue_id for this method.
+		{[]string{"sq_queue_id", "501", "report_type", "count_handled_calls"}, CodeInvalidArgument},
+		{[]string{"sq_queue_id", "501", "sq_queue_name", "Voice", "report_type", "count_handled_calls"}, CodeInvalidArgument},
 		{[]string{"sq_queue_id", "all", "report_type", "count_handled_calls"}, CodeInvalidArgument},
+		{[]string{"report_type", "count_handled_calls", "group_by", "agent"}, CodeGroupingNotAllowed}, // agent grouping needs one queue
 		{q, CodeRequiredParamEmpty}, // no report_type
 		{append(q, "report_type", "count_handled_calls;no_such_report"), CodeInvalidReportType},
 		{append(q, "report_type", "sum_agents_ready_time"), CodeInvalidReportType}, // real, but not simulated
 		{append(q, "report_type", "count_handled_calls", "group_by", "team"), CodeInvalidGroupBy},
-		{[]string{"sq_queue_id", "501;502", "report_type", "count_handled_calls", "group_by", "agent"}, CodeGroupingNotAllowed},
+		{[]string{"sq_queue_name", "Voice;Chat", "report_type", "count_handled_calls", "group_by", "agent"}, CodeGroupingNotAllowed},
 		{append(q, "report_type", "service_level", "group_by", "agent", "max_waiting_sec", "20"), CodeGroupingNotAllowed},
 		{append(q, "report_type", "service_level"), CodeRequiredParamEmpty}, // no max_waiting_sec
 		{append(q, "report_type", "service_level", "max_waiting_sec", "-1"), CodeInvalidArgument},
@@ -299,7 +294,7 @@ func TestSQMetricsErrors(t *testing.T) {
 		append(q, "report_type", "count_handled_calls", "group_by", "QUEUE"),
 		append(q, "report_type", "count_handled_calls", "max_waiting_sec", "20"),
 		append(q, "report_type", "count_handled_calls", "user_id", "1"),
-		{"sq_queue_id", "501;999", "report_type", "count_handled_calls"},
+		{"sq_queue_name", "Voice;No such queue", "report_type", "count_handled_calls"},
 	} {
 		if code := errorCode(t, sqMetrics(h, p...)); code != 0 {
 			t.Errorf("%v: code %d, want an answer", p, code)

@@ -183,9 +183,10 @@ func TestSQEvolution(t *testing.T) {
 	})
 	acct := h.srv.Account()
 	app := itoa(acct.Apps[len(acct.Apps)-1].ID)
-	var qids []string
+	var qids, qnames []string
 	for _, q := range acct.SmartQueue.Queues {
 		qids = append(qids, itoa(q.ID))
+		qnames = append(qnames, q.Name)
 	}
 	// The simulation starts at the account's latest status change, at most
 	// ten minutes before fixedNow; nothing happened before.
@@ -269,7 +270,7 @@ func TestSQEvolution(t *testing.T) {
 			}
 		}
 
-		m := h.call("GetSmartQueueRealtimeMetrics", vals("application_id", app, "sq_queue_id", strings.Join(qids, ";"),
+		m := h.call("GetSmartQueueRealtimeMetrics", vals("application_id", app, "sq_queue_name", strings.Join(qnames, ";"),
 			"report_type", reports, "max_waiting_sec", "20",
 			"from_date", start, "to_date", now.Add(time.Second).Format(timeLayout)))
 		got := metricValues(t, m)
@@ -291,7 +292,7 @@ func TestSQEvolution(t *testing.T) {
 			}
 		}
 		if step <= 40 { // the first ten minutes, default window
-			m := h.call("GetSmartQueueRealtimeMetrics", vals("application_id", app, "sq_queue_id", qids[0],
+			m := h.call("GetSmartQueueRealtimeMetrics", vals("application_id", app, "sq_queue_name", qnames[0],
 				"report_type", "service_level", "max_waiting_sec", "20"))
 			slSeen[metricValues(t, m)["service_level"][0][0]] = true
 		}
@@ -444,16 +445,16 @@ func BenchmarkSQRead(b *testing.B) {
 	}
 	acct := srv.Account()
 	app := itoa(acct.Apps[len(acct.Apps)-1].ID)
-	var ids []string
+	var names []string
 	for _, q := range acct.SmartQueue.Queues {
-		ids = append(ids, itoa(q.ID))
+		names = append(names, q.Name)
 	}
 	h := &harness{srv: srv, creds: creds}
 	if h.token, err = creds.MintToken(fixedNow.Add(30*time.Minute), fixedNow.Add(80*time.Minute)); err != nil {
 		b.Fatal(err)
 	}
 	state := vals("application_id", app, "sq_queue_id", "all")
-	metrics := vals("application_id", app, "sq_queue_id", strings.Join(ids, ";"), "max_waiting_sec", "20",
+	metrics := vals("application_id", app, "sq_queue_name", strings.Join(names, ";"), "max_waiting_sec", "20",
 		"report_type", strings.Join(allQueueReports, ";"))
 	b.ResetTimer()
 	for b.Loop() {

@@ -1,7 +1,6 @@
 package voxsim
 
 import (
-	"os"
 	"reflect"
 	"slices"
 	"testing"
@@ -217,12 +216,7 @@ func TestGetSQStateTimezone(t *testing.T) {
 			t.Errorf("timezone %q: from_date %q, want UTC 2025-03-14 15:08:15", zone, got)
 		}
 	}
-	if _, err := time.LoadLocation("Asia/Tokyo"); err != nil {
-		if os.Getenv("REQUIRE_TOOLS") == "1" {
-			t.Fatalf("no time zone database: %v", err)
-		}
-		t.Skipf("SKIP: no time zone database (%v): zone names other than UTC/GMT untested", err)
-	}
+	needZone(t, "Asia/Tokyo")
 	if got := carlSince("Asia/Tokyo"); got != "2025-03-15 00:08:15" {
 		t.Errorf("Asia/Tokyo: from_date %q, want 2025-03-15 00:08:15", got)
 	}

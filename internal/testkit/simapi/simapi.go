@@ -1,4 +1,7 @@
-package testkit
+// Package simapi is the test harness of a simulated Management API and a
+// production client of it. It lives apart from package testkit so that
+// voxsim's and voxapi's own tests can use testkit without an import cycle.
+package simapi
 
 import (
 	"testing"
@@ -8,7 +11,7 @@ import (
 	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
 )
 
-// TestAccountID is the account of StartAPI's simulator and credentials.
+// TestAccountID is the account of Start's simulator and credentials.
 const TestAccountID = 4242
 
 // API is a simulated Management API and a production client of it, over
@@ -19,11 +22,11 @@ type API struct {
 	Creds  *voxsim.Credentials
 }
 
-// StartAPI starts voxsim serving acct and a client of it. simCfg and
+// Start starts voxsim serving acct and a client of it. simCfg and
 // clientOpts, when set, adjust the two configurations before they start;
 // the client's back-off is a millisecond by default, so that retries cost
 // the tests nothing.
-func StartAPI(t testing.TB, acct voxsim.Account, simCfg func(*voxsim.Config), clientOpts func(*voxapi.Options)) *API {
+func Start(t testing.TB, acct voxsim.Account, simCfg func(*voxsim.Config), clientOpts func(*voxapi.Options)) *API {
 	t.Helper()
 	creds := voxsim.NewTestCredentials(TestAccountID)
 	cfg := voxsim.Config{Credentials: creds, Account: acct}
