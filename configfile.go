@@ -43,6 +43,9 @@ type fileModule struct {
 	Applications struct {
 		IDs   []int64  `yaml:"ids"`
 		Names []string `yaml:"names"`
+		// All watches every application of each target, read with
+		// GetApplications when its state is made.
+		All bool `yaml:"all"`
 	} `yaml:"applications"`
 	Collectors []string `yaml:"collectors"`
 	// PerUserSeries is --[no-]collector.users for this module.
@@ -150,7 +153,7 @@ func (mt *multiTarget) loadConfigFile(path string) (*targetSet, error) {
 			errs = append(errs, configError(path, line("modules", name, "refresh"), key+".refresh", "%v", err))
 			continue
 		}
-		set.modules[name] = &probeModule{apps: apps, collectors: cs, reads: reads}
+		set.modules[name] = &probeModule{apps: apps, all: m.Applications.All, collectors: cs, reads: reads}
 	}
 	if err := errors.Join(errs...); err != nil {
 		cancel()
@@ -181,8 +184,15 @@ func (mt *multiTarget) loadModuleCredentials(configPath, name string) (*voxapi.C
 	return creds, nil
 }
 
-// moduleApps is a module's applications: ids first, then names.
+// moduleApps is a module's applications: ids first, then names; none
+// with all.
 func moduleApps(m fileModule) ([]voxapi.AppSelector, error) {
+	if m.Applications.All {
+		if len(m.Applications.IDs)+len(m.Applications.Names) > 0 {
+			return nil, errors.New("all takes no ids or names: every application of each target is watched")
+		}
+		return nil, nil
+	}
 	var out []voxapi.AppSelector
 	for _, id := range m.Applications.IDs {
 		if id <= 0 {
@@ -197,7 +207,7 @@ func moduleApps(m fileModule) ([]voxapi.AppSelector, error) {
 		out = append(out, voxapi.AppSelector{Name: n})
 	}
 	if len(out) == 0 {
-		return nil, errors.New("no application: give ids or names")
+		return nil, errors.New("no application: give ids or names, or all: true")
 	}
 	return out, nil
 }

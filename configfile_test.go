@@ -233,3 +233,48 @@ func TestSIGHUPReloadsTheConfigFile(t *testing.T) {
 		t.Errorf("the log does not say why:\n%s", e.Logs)
 	}
 }
+
+// TestConfigFileModuleOfEveryApplication: applications: all watches every
+// application of each target, read once with GetApplications when the
+// target's state is made; all with ids or names is an error.
+func TestConfigFileModuleOfEveryApplication(t *testing.T) {
+	c := newConfigRig(t)
+	every := `auth_modules:
+  least:
+    credentials_file: credentials.json
+    children: [7002]
+modules:
+  every:
+    applications:
+      all: true
+`
+	set, err := c.mt.loadConfigFile(c.write(t, every))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.mt.swap(set)
+	for range 2 {
+		code, body := c.get(t, "/probe?target=7002&auth_module=least&module=every")
+		if code != http.StatusOK {
+			t.Fatalf("HTTP %d: %s", code, body)
+		}
+		fams := testkit.ParseText(t, []byte(body))
+		if fams.Up() != 1 {
+			t.Fatalf("up 0:\n%s", c.logs)
+		}
+		var ops float64
+		for _, m := range fams["voximplant_acd_operators"].GetMetric() {
+			ops += m.GetGauge().GetValue()
+		}
+		if ops != 6 {
+			t.Errorf("%v operators, want the child's 6", ops)
+		}
+	}
+	if n := c.fam.Child(mtRetail).Stats().ByMethod["GetApplications"]; n != 1 {
+		t.Errorf("%d GetApplications for two scrapes of one target, want 1", n)
+	}
+	_, err = c.mt.loadConfigFile(c.write(t, every+"      ids: [1]\n"))
+	if err == nil || !strings.Contains(err.Error(), "exporter.yml:7: modules.every.applications: all takes no ids or names") {
+		t.Errorf("err = %v, want one refusing all with ids", err)
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -50,6 +51,7 @@ type targetSet struct {
 // collectors.
 type probeModule struct {
 	apps       []voxapi.AppSelector
+	all        bool // every application of the target (GetApplications), not apps
 	collectors []collector.Collector
 	reads      collector.ReadOptions
 }
@@ -85,13 +87,52 @@ func (mt *multiTarget) client(creds *voxapi.Credentials, account int64) (*voxapi
 // acquire returns the exporter of one target, made on first use, and a
 // release to call when the scrape is done. Targets nobody has scraped for
 // --probe.idle-timeout are dropped first, so that memory follows the
-// accounts scraped, not every account ever scraped.
-func (mt *multiTarget) acquire(set *targetSet, key probeKey, am *authModule, m *probeModule) (*collector.Exporter, func(), error) {
+// accounts scraped, not every account ever scraped. A module watching
+// every application reads the target's (GetApplications) when it makes
+// its exporter, within ctx; two first scrapes at once may both read them,
+// and one exporter is kept.
+func (mt *multiTarget) acquire(ctx context.Context, set *targetSet, key probeKey, am *authModule, m *probeModule) (*collector.Exporter, func(), error) {
+	t, err := mt.held(set, key)
+	if err != nil {
+		return nil, nil, err
+	}
+	if t == nil {
+		exp, err := mt.newTargetExporter(ctx, key, am, m)
+		if err != nil {
+			return nil, nil, err
+		}
+		set.mu.Lock()
+		switch t = set.targets[key]; {
+		case set.closed:
+			set.mu.Unlock()
+			exp.Close()
+			return nil, nil, errReloaded
+		case t != nil:
+			exp.Close() // another scrape made it first
+		default:
+			t = &probeTarget{exp: exp}
+			set.targets[key] = t
+		}
+		t.inUse++
+		set.mu.Unlock()
+	}
+	return t.exp, func() {
+		set.mu.Lock()
+		defer set.mu.Unlock()
+		t.inUse--
+		t.lastUsed = mt.now()
+	}, nil
+}
+
+var errReloaded = errors.New("the configuration was reloaded during the request: scrape again")
+
+// held drops the idle targets and returns key's, in use, or nil.
+func (mt *multiTarget) held(set *targetSet, key probeKey) (*probeTarget, error) {
 	now := mt.now()
 	set.mu.Lock()
 	defer set.mu.Unlock()
 	if set.closed {
-		return nil, nil, fmt.Errorf("the configuration was reloaded during the request: scrape again")
+		return nil, errReloaded
 	}
 	for k, t := range set.targets {
 		if t.inUse == 0 && now.Sub(t.lastUsed) > mt.flags.idleTimeout {
@@ -100,38 +141,48 @@ func (mt *multiTarget) acquire(set *targetSet, key probeKey, am *authModule, m *
 		}
 	}
 	t := set.targets[key]
-	if t == nil {
-		acting := key.target
-		if acting == am.ownID() {
-			acting = 0
-		}
-		client, err := mt.client(am.creds, acting)
-		if err != nil {
-			return nil, nil, err
-		}
-		exp, err := collector.New(collector.Config{
-			API:         client,
-			Apps:        m.apps,
-			Collectors:  m.collectors,
-			PageSize:    mt.cfg.pageSize,
-			Reads:       m.reads,
-			CacheTTL:    mt.cfg.cacheTTL,
-			PassTimeout: mt.cfg.timeout,
-			Logger:      mt.base.With("component", "collector", "auth_module", key.auth, "module", key.module, "target", key.target),
-		})
-		if err != nil {
-			return nil, nil, err
-		}
-		t = &probeTarget{exp: exp}
-		set.targets[key] = t
+	if t != nil {
+		t.inUse++
 	}
-	t.inUse++
-	return t.exp, func() {
-		set.mu.Lock()
-		defer set.mu.Unlock()
-		t.inUse--
-		t.lastUsed = mt.now()
-	}, nil
+	return t, nil
+}
+
+// newTargetExporter makes one target's exporter: its client (acting on
+// the target with the auth module's key) and, for a module of every
+// application, the target's applications.
+func (mt *multiTarget) newTargetExporter(ctx context.Context, key probeKey, am *authModule, m *probeModule) (*collector.Exporter, error) {
+	acting := key.target
+	if acting == am.ownID() {
+		acting = 0
+	}
+	client, err := mt.client(am.creds, acting)
+	if err != nil {
+		return nil, err
+	}
+	apps := m.apps
+	if m.all {
+		found, err := client.GetApplications(ctx, voxapi.GetApplicationsParams{})
+		if err != nil {
+			return nil, fmt.Errorf("module %s watches every application, and those of account %d could not be read: %w", key.module, key.target, err)
+		}
+		if len(found) == 0 {
+			return nil, fmt.Errorf("module %s watches every application, and account %d has none", key.module, key.target)
+		}
+		apps = nil
+		for _, a := range found {
+			apps = append(apps, voxapi.AppSelector{ID: a.ApplicationID})
+		}
+	}
+	return collector.New(collector.Config{
+		API:         client,
+		Apps:        apps,
+		Collectors:  m.collectors,
+		PageSize:    mt.cfg.pageSize,
+		Reads:       m.reads,
+		CacheTTL:    mt.cfg.cacheTTL,
+		PassTimeout: mt.cfg.timeout,
+		Logger:      mt.base.With("component", "collector", "auth_module", key.auth, "module", key.module, "target", key.target),
+	})
 }
 
 // targetsHeld is how many targets have state (tests and the landing page).

@@ -49,7 +49,7 @@ func (mt *multiTarget) serveProbe(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, fmt.Sprintf("auth module %s may not act on account %d: it is neither the module's own account (%d) nor one of its child accounts as last listed", authName, target, am.ownID()), http.StatusBadRequest)
 		return
 	}
-	exp, release, err := mt.acquire(set, probeKey{auth: authName, module: modName, target: target}, am, m)
+	exp, release, err := mt.acquire(ctx, set, probeKey{auth: authName, module: modName, target: target}, am, m)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusServiceUnavailable)
 		return
