@@ -254,19 +254,8 @@ modules:
 	}
 	c.mt.swap(set)
 	for range 2 {
-		code, body := c.get(t, "/probe?target=7002&auth_module=least&module=every")
-		if code != http.StatusOK {
-			t.Fatalf("HTTP %d: %s", code, body)
-		}
-		fams := testkit.ParseText(t, []byte(body))
-		if fams.Up() != 1 {
-			t.Fatalf("up 0:\n%s", c.logs)
-		}
-		var ops float64
-		for _, m := range fams["voximplant_acd_operators"].GetMetric() {
-			ops += m.GetGauge().GetValue()
-		}
-		if ops != 6 {
+		fams, _ := c.probeUp(t, "/probe?target=7002&auth_module=least&module=every")
+		if ops := operators(fams); ops != 6 {
 			t.Errorf("%v operators, want the child's 6", ops)
 		}
 	}

@@ -96,6 +96,30 @@ func (r *mtRig) get(t testing.TB, path string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
+// probeUp scrapes path, which must answer 200 with voximplant_up 1.
+func (r *mtRig) probeUp(t *testing.T, path string) (testkit.Families, string) {
+	t.Helper()
+	code, body := r.get(t, path)
+	if code != http.StatusOK {
+		t.Fatalf("HTTP %d: %s", code, body)
+	}
+	fams := testkit.ParseText(t, []byte(body))
+	if fams.Up() != 1 {
+		t.Fatalf("up 0:\n%s", r.logs)
+	}
+	return fams, body
+}
+
+// operators sums voximplant_acd_operators: every operator once per
+// application (one application in the rig's accounts).
+func operators(f testkit.Families) float64 {
+	var n float64
+	for _, m := range f["voximplant_acd_operators"].GetMetric() {
+		n += m.GetGauge().GetValue()
+	}
+	return n
+}
+
 // requests is every request the family's servers have had.
 func (r *mtRig) requests() int {
 	n := r.fam.Parent().Stats().Requests
@@ -149,22 +173,11 @@ func TestSDListsTheParentAndItsChildren(t *testing.T) {
 // numbers (its balance, its operators), with no account label of its own.
 func TestProbeScrapesOneChild(t *testing.T) {
 	r := newMTRig(t)
-	code, body := r.get(t, "/probe?target=7002&auth_module=default&module=default")
-	if code != http.StatusOK {
-		t.Fatalf("HTTP %d: %s", code, body)
-	}
-	fams := testkit.ParseText(t, []byte(body))
-	if fams.Up() != 1 {
-		t.Fatalf("up 0:\n%s", r.logs)
-	}
+	fams, body := r.probeUp(t, "/probe?target=7002&auth_module=default&module=default")
 	if got := fams.MustValue(t, "voximplant_account_balance", "currency", "EUR"); got != 77.5 {
 		t.Errorf("balance %v, want the child's 77.5", got)
 	}
-	var ops float64
-	for _, m := range fams["voximplant_acd_operators"].GetMetric() {
-		ops += m.GetGauge().GetValue()
-	}
-	if ops != 6 {
+	if ops := operators(fams); ops != 6 {
 		t.Errorf("%v operators, want the child's 6", ops)
 	}
 	if strings.Contains(body, "account_id=") || strings.Contains(body, `account="`) {
