@@ -38,6 +38,7 @@ type config struct {
 	metricsPath      string
 	maxRequests      int
 	shutdownGrace    time.Duration
+	probe            probeFlags // /probe, /sd, --config.file (probeflags.go)
 }
 
 func addFlags(app *kingpin.Application) *config {
@@ -77,6 +78,7 @@ func addFlags(app *kingpin.Application) *config {
 		Default("40").SetValue(&intFlag{name: "web.max-requests", dst: &c.maxRequests})
 	durationVar(app.Flag("web.shutdown-grace", "On SIGINT/SIGTERM, how long in-flight scrapes may take to finish.").
 		Default("30s"), "web.shutdown-grace", &c.shutdownGrace)
+	addProbeFlags(app, &c.probe)
 	return c
 }
 
@@ -138,6 +140,7 @@ func (c *config) validate() error {
 	if c.demo && (c.demoUsers < 1 || c.demoUsers > 100000) {
 		bad("--demo.users must be between 1 and 100000, got %d", c.demoUsers)
 	}
+	errs = append(errs, c.probe.validate()...)
 	return errors.Join(errs...)
 }
 

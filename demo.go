@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
@@ -15,10 +16,13 @@ import (
 // reaches it through the production client over real loopback HTTP, signing
 // real JWTs with a freshly generated key.
 type demoAPI struct {
-	srv             *voxsim.Server
+	srv             *voxsim.Family
 	url             string
 	apps            []voxapi.AppSelector // every generated application
+	probeApps       []voxapi.AppSelector // the same by short name, which every demo account has
 	credentialsJSON []byte
+	accountID       int64   // the parent account, which the credentials are of
+	childIDs        []int64 // its child accounts (demoChildren)
 }
 
 // demoEvolveEvery is how often the demo's operators change status.
@@ -84,26 +88,28 @@ func startDemo(ctx context.Context, users int, seed int64, logger *slog.Logger) 
 		q.Surge = max(q.Surge, demoPastSurge)
 		q.BusyAt, q.BusyFor = start.Add(-demoWarmUp+demoPastBusyAt), demoPastBusyFor
 	}
-	srv, err := voxsim.Start(voxsim.Config{
+	account.ID, account.Info = accountID, demoParentInfo
+	srv, err := voxsim.StartFamily(voxsim.Config{
 		Credentials: creds,
 		Account:     account,
 		Seed:        seed,
 		MaxCount:    50, // like the real service, cap pages below what is asked
 		Latency:     20 * time.Millisecond,
 		Logger:      logger.With("component", "voxsim"),
-	})
+	}, demoChildren(users, seed, start.Add(-demoWarmUp)))
 	if err != nil {
 		return nil, fmt.Errorf("start simulated API: %w", err)
 	}
 	srv.Evolve(start)
 	go srv.RunEvolution(ctx, demoEvolveEvery)
 
-	d := &demoAPI{srv: srv, url: srv.URL(), credentialsJSON: creds.JSON()}
+	d := &demoAPI{srv: srv, url: srv.URL(), credentialsJSON: creds.JSON(), accountID: accountID, childIDs: srv.ChildIDs()}
 	for _, a := range account.Apps {
 		d.apps = append(d.apps, voxapi.AppSelector{ID: a.ID})
+		d.probeApps = append(d.probeApps, voxapi.AppSelector{Name: strings.SplitN(a.Name, ".", 2)[0]})
 	}
 	logger.Info("demo mode: serving a simulated contact centre",
-		"api_url", srv.URL(), "operators", len(account.Users), "applications", len(account.Apps))
+		"api_url", srv.URL(), "operators", len(account.Users), "applications", len(account.Apps), "child_accounts", len(d.childIDs))
 	return d, nil
 }
 

@@ -65,6 +65,7 @@ func newLandingPage(cfg *config, apps []voxapi.AppSelector, collectors []string,
 			Version:     version.Info(),
 			Links: []landingLink{
 				{Address: cfg.metricsPath, Text: "Metrics"},
+				{Address: "/sd", Text: "Accounts (HTTP service discovery for /probe)"},
 				{Address: "/-/healthy", Text: "Health"},
 				{Address: "/-/ready", Text: "Readiness"},
 			},

@@ -157,6 +157,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (srv *http.Ser
 	}
 	logger.Info("starting "+exporterName, "version", version.Info(), "build_context", version.BuildContext())
 	apiURL, apps := cfg.apiURL, cfg.apps()
+	probeApps := apps // the default module of /probe (multitarget_setup.go)
 	var creds *voxapi.Credentials
 	if cfg.demo {
 		if ignored := cfg.ignoredByDemo(); len(ignored) > 0 {
@@ -169,7 +170,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (srv *http.Ser
 		cleanup = demo.Close
 		apiURL = demo.url
 		if len(apps) == 0 {
-			apps = demo.apps
+			apps, probeApps = demo.apps, demo.probeApps
 		}
 		if creds, err = voxapi.ParseCredentials(demo.credentialsJSON, "demo credentials"); err != nil {
 			return nil, cleanup, fmt.Errorf("demo credentials: %w", err)
@@ -234,6 +235,12 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (srv *http.Ser
 	}
 	stopDemo := cleanup
 	cleanup = func() { exp.Close(); stopDemo() }
+	mt, err := newMultiTarget(cfg, multiTargetDeps{apiURL: apiURL, creds: creds, apps: probeApps, collectors: cs, observer: apiMetrics}, logger)
+	if err != nil {
+		return nil, cleanup, err
+	}
+	stopExp := cleanup
+	cleanup = func() { mt.Close(); stopExp() }
 	logger.Info("collectors enabled", "collectors", strings.Join(cfg.collectors.Enabled(), ","), "applications", len(apps))
 
 	metrics, err := newMetricsHandler(exp, globalReg, cfg, logger)
@@ -242,6 +249,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (srv *http.Ser
 	}
 	mux := http.NewServeMux()
 	mux.Handle(cfg.metricsPath, metrics)
+	mt.handle(mux) // /probe, /sd
 	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write([]byte("Healthy\n"))

@@ -232,6 +232,8 @@ func TestSecretsNeverLeakFromBinary(t *testing.T) {
 	scrape := func() {
 		_, body := get(t, base+"/metrics", nil)
 		exposed.WriteString(body)
+		_, body = get(t, fmt.Sprintf("%s/probe?target=%d", base, creds.AccountID), nil)
+		exposed.WriteString(body)
 	}
 	scrape()
 	for _, f := range []voxsim.Fault{
@@ -254,6 +256,10 @@ func TestSecretsNeverLeakFromBinary(t *testing.T) {
 	if code != 200 {
 		t.Errorf("landing page: %d", code)
 	}
+	code, sd := get(t, base+"/sd", nil)
+	if code != 200 || !strings.Contains(sd, "__param_target") {
+		t.Errorf("/sd: %d %s", code, sd)
+	}
 	_ = e.Cmd.Process.Signal(syscall.SIGTERM)
 	_ = e.Wait(t, 30*time.Second)
 
@@ -265,6 +271,7 @@ func TestSecretsNeverLeakFromBinary(t *testing.T) {
 	requireNoLeak(t, "stderr at debug level", out, fragments)
 	requireNoLeak(t, "/metrics", exposed.String(), fragments)
 	requireNoLeak(t, "the landing page", landing, fragments)
+	requireNoLeak(t, "/sd", sd, fragments)
 }
 
 // TestTLSAndBasicAuthEndToEnd: with --web.config.file holding a generated

@@ -71,7 +71,7 @@ func TestDemoSaysWhichFlagsItIgnoresAndLandingPage(t *testing.T) {
 	if strings.Contains(page, "debug/pprof") {
 		t.Error("the landing page links profiling, which is not served")
 	}
-	for _, want := range []string{`href="/-/ready"`, `href="/-/healthy"`, `href="/metrics"`, "Collectors on: users, acd_state", "Last API pass: 20", "users ok"} {
+	for _, want := range []string{`href="/-/ready"`, `href="/-/healthy"`, `href="/metrics"`, "Collectors on: users, account, acd_state", "Last API pass: 20", "users ok"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("landing page lacks %q", want)
 		}

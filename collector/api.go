@@ -19,4 +19,5 @@ type API interface {
 	GetSmartQueueRealtimeMetrics(ctx context.Context, p voxapi.SQMetricsParams) (*voxapi.SQMetrics, error)
 	GetACDOperatorStatusStatistics(ctx context.Context, p voxapi.OperatorStatusParams) ([]voxapi.OperatorGroup[voxapi.OperatorStatusRecord], error)
 	GetACDOperatorStatistics(ctx context.Context, p voxapi.OperatorStatsParams) ([]voxapi.OperatorGroup[voxapi.OperatorStatsRecord], error)
+	GetAccountInfo(ctx context.Context) (*voxapi.AccountInfo, error)
 }

@@ -2,6 +2,8 @@ package collector
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/alecthomas/kingpin/v2"
 )
@@ -58,6 +60,8 @@ func addReadFlags(app *kingpin.Application, o *ReadOptions) {
 		Default(d.SmartQueueRefresh.String()).DurationVar(&o.SmartQueueRefresh)
 	app.Flag("collector.operator-stats.refresh", "Read operator statistics (GetACDOperatorStatusStatistics, GetACDOperatorStatistics) at most this often; scrapes in between serve the last read.").
 		Default(d.OperatorStatsRefresh.String()).DurationVar(&o.OperatorStatsRefresh)
+	app.Flag("collector.account.refresh", "Read the account's balance and state (GetAccountInfo) at most this often; scrapes in between serve the last read.").
+		Default(d.AccountRefresh.String()).DurationVar(&o.AccountRefresh)
 }
 
 // EnableAllNotGiven turns on every collector whose switch was not given on
@@ -111,3 +115,46 @@ func (s *Selection) Build(st Settings) ([]Collector, error) {
 // the target the landing page holds service levels against, since the
 // exporter does not know the per-queue targets kept in Prometheus.
 func (s *Selection) ServiceLevelTarget() float64 { return s.staffing.withDefaults().Targets[0] }
+
+// BuildOnly constructs the users collector and the named ones, whatever
+// their switches, with the flags' settings (and perUser, when set, for
+// --collector.users): a module of --config.file names the collectors it
+// turns on. An unknown name is an error listing the known ones.
+func (s *Selection) BuildOnly(st Settings, names []string, perUser *bool) ([]Collector, error) {
+	if err := s.staffing.validate(); err != nil {
+		return nil, err
+	}
+	st.PerUser, st.Staffing = s.perUser, s.staffing
+	if perUser != nil {
+		st.PerUser = *perUser
+	}
+	want := []string{UsersCollector}
+	for _, n := range names {
+		if _, ok := s.build[n]; !ok {
+			return nil, fmt.Errorf("unknown collector %q: the collectors are %s", n, strings.Join(s.known(), ", "))
+		}
+		if !slices.Contains(want, n) {
+			want = append(want, n)
+		}
+	}
+	var out []Collector
+	for _, name := range want {
+		c, err := s.build[name](st.forCollector(name))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// known lists every collector's name, users first.
+func (s *Selection) known() []string {
+	out := []string{UsersCollector}
+	for _, sp := range specs {
+		if sp.name != UsersCollector {
+			out = append(out, sp.name)
+		}
+	}
+	return out
+}

@@ -27,6 +27,7 @@ import (
 //	sqMetrics     GetSmartQueueRealtimeMetrics    --collector.smartqueue.refresh   smartqueue
 //	operatorStats GetACDOperatorStatusStatistics  --collector.operator-stats.refresh operator_stats
 //	              and GetACDOperatorStatistics
+//	account       GetAccountInfo                  --collector.account.refresh      account
 //
 // A read made every pass belongs to the pass: it runs on the pass's
 // context and ends with it. A read made at most once per interval is a
@@ -45,6 +46,8 @@ type ReadOptions struct {
 	// OperatorStatsRefresh: GetACDOperatorStatusStatistics and
 	// GetACDOperatorStatistics (--collector.operator-stats.refresh).
 	OperatorStatsRefresh time.Duration
+	// AccountRefresh: GetAccountInfo (--collector.account.refresh).
+	AccountRefresh time.Duration
 }
 
 // DefaultReadOptions are the flags' defaults.
@@ -54,6 +57,7 @@ var DefaultReadOptions = ReadOptions{
 	SmartQueueRefresh: time.Minute,
 
 	OperatorStatsRefresh: time.Minute,
+	AccountRefresh:       5 * time.Minute,
 }
 
 func (o ReadOptions) withDefaults() ReadOptions {
@@ -62,6 +66,7 @@ func (o ReadOptions) withDefaults() ReadOptions {
 	o.QueueStatsRefresh = cmp.Or(o.QueueStatsRefresh, d.QueueStatsRefresh)
 	o.SmartQueueRefresh = cmp.Or(o.SmartQueueRefresh, d.SmartQueueRefresh)
 	o.OperatorStatsRefresh = cmp.Or(o.OperatorStatsRefresh, d.OperatorStatsRefresh)
+	o.AccountRefresh = cmp.Or(o.AccountRefresh, d.AccountRefresh)
 	return o
 }
 
@@ -75,6 +80,7 @@ func (o ReadOptions) validate() error {
 		{"--collector.queue-stats.refresh", o.QueueStatsRefresh},
 		{"--collector.smartqueue.refresh", o.SmartQueueRefresh},
 		{"--collector.operator-stats.refresh", o.OperatorStatsRefresh},
+		{"--collector.account.refresh", o.AccountRefresh},
 	} {
 		if f.d <= 0 {
 			errs = append(errs, fmt.Errorf("%s must be positive, got %s", f.flag, f.d))
@@ -101,6 +107,7 @@ type reads struct {
 	sqMetrics  *read[*SQMetricsData]
 
 	operatorStats *read[*OperatorStatsData]
+	account       *read[*voxapi.AccountInfo]
 }
 
 func newReads(life context.Context, now func() time.Time, o ReadOptions, log *slog.Logger) *reads {
@@ -114,6 +121,7 @@ func newReads(life context.Context, now func() time.Time, o ReadOptions, log *sl
 
 		operatorStats: newRead[*OperatorStatsData](life, now, "operator statistics (GetACDOperatorStatusStatistics, GetACDOperatorStatistics)",
 			o.OperatorStatsRefresh, readTimeout(o.OperatorStatsRefresh)),
+		account: newRead[*voxapi.AccountInfo](life, now, "the account (GetAccountInfo)", o.AccountRefresh, readTimeout(o.AccountRefresh)),
 	}
 }
 

@@ -284,6 +284,9 @@ func TestComposePrometheusConfig(t *testing.T) {
 			StaticConfigs []struct {
 				Targets []string `json:"targets"`
 			} `json:"static_configs"`
+			HTTPSDConfigs []struct {
+				URL string `json:"url"`
+			} `json:"http_sd_configs"`
 		} `json:"scrape_configs"`
 	}
 	data, err := os.ReadFile(host)
@@ -293,13 +296,21 @@ func TestComposePrometheusConfig(t *testing.T) {
 	if err := yaml.Unmarshal(data, &cfg); err != nil {
 		t.Fatalf("%s: %v", host, err)
 	}
-	var exporterTargets, amTargets []string
+	var exporterTargets, amTargets, sdURLs []string
 	for _, sc := range cfg.ScrapeConfigs {
 		if sc.JobName == "voximplant" {
 			for _, st := range sc.StaticConfigs {
 				exporterTargets = append(exporterTargets, st.Targets...)
 			}
 		}
+		for _, sd := range sc.HTTPSDConfigs {
+			sdURLs = append(sdURLs, sd.URL)
+		}
+	}
+	// The accounts job discovers the demo's parent and children through the
+	// exporter service's /sd.
+	if len(sdURLs) != 1 || !strings.HasPrefix(sdURLs[0], "http://exporter:9873/sd?") {
+		t.Errorf("http_sd URLs %q, want one, the exporter's /sd", sdURLs)
 	}
 	for _, am := range cfg.Alerting.Alertmanagers {
 		for _, st := range am.StaticConfigs {

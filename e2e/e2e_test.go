@@ -265,10 +265,11 @@ var wantAlerts = []string{
 	"VoximplantQueueServiceLevelLow", "VoximplantQueueAbandonmentHigh", "VoximplantQueueUnderstaffedForLoad",
 	"VoximplantSQTasksWaitingNoReadyAgents", "VoximplantSQLongestWaitHigh", "VoximplantSQServiceLevelLow",
 	"VoximplantSQUnderstaffedForLoad",
+	"VoximplantBalanceRunsOutSoon", "VoximplantAccountFrozen",
 }
 
 // demoCollectors are the collectors --demo turns on.
-var demoCollectors = []string{"users", "acd_state", "queue_stats", "smartqueue"}
+var demoCollectors = []string{"users", "account", "acd_state", "queue_stats", "smartqueue"}
 
 // checkCollectors: the demo runs every collector, and each reads its
 // source whole.

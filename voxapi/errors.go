@@ -145,6 +145,10 @@ func forbiddenHint(method string) string {
 		return "the service account lacks a role for GetACDQueueStatistics: give it Supervisor (or User manager, Developer, Admin, Owner), or turn --collector.queue-stats off"
 	case "GetSQState", "GetSmartQueueRealtimeMetrics":
 		return "the service account lacks a role for " + method + ": Voximplant does not document which roles may call it; try Developer or Admin, or turn --collector.smartqueue off"
+	case "GetAccountInfo":
+		return "the service account lacks a role for GetAccountInfo: Voximplant does not document which roles may call it; try Supervisor or Admin, or turn --collector.account off"
+	case "GetChildrenAccounts":
+		return "only the Owner role may call GetChildrenAccounts: give the parent's service account Owner, or list the child account ids under the auth module's children in --config.file"
 	case "GetQueues":
 		return "the service account lacks a role for GetQueues: queues are then filed by their operators' bindings"
 	}

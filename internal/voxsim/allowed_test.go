@@ -40,6 +40,8 @@ func TestUnknownParameterRefused(t *testing.T) {
 		"GetApplications":                nil,
 		"GetACDOperatorStatistics":       {"from_date", "2025-03-14 14:00:00", "user_id", "all"},
 		"GetACDOperatorStatusStatistics": {"from_date", "2025-03-14 14:00:00", "user_id", "all"},
+		"GetAccountInfo":                 nil,
+		"GetChildrenAccounts":            nil,
 	}
 	if got := slices.Sorted(maps.Keys(minimal)); !slices.Equal(got, slices.Sorted(maps.Keys(methods))) {
 		t.Fatalf("minimal requests for %v, methods served %v", got, slices.Sorted(maps.Keys(methods)))

@@ -142,6 +142,7 @@ func (s *Server) Evolve(now time.Time) {
 	}
 	s.evo.step(&s.acct, now)
 	s.evo.stepSQ(&s.acct, now, s.cfg.Seed)
+	s.acct.Info.bill(s.acct.Users, now)
 }
 
 func (e *evolver) step(acct *Account, now time.Time) {

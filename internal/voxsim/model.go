@@ -242,6 +242,8 @@ type Account struct {
 	// SmartQueue is the account's SmartQueue (ACD v2), apart from the
 	// above (smartqueue.go).
 	SmartQueue SmartQueue
+	// Info is what GetAccountInfo reports (account.go).
+	Info AccountInfo
 }
 
 // ACD statuses as documented. Clients must tolerate others; the simulator

@@ -66,6 +66,10 @@ type Config struct {
 	// ForbiddenMethods answer 104 whatever Roles say, for tests that only
 	// want one method refused.
 	ForbiddenMethods []string
+
+	// Children, when set, are the account's child accounts as
+	// GetChildrenAccounts reports them (StartFamily sets it).
+	Children func() []ChildAccount
 }
 
 // DefaultMaxSkew is the iat tolerance when Config.MaxSkew is zero. The real
