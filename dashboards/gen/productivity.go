@@ -100,8 +100,8 @@ func productivityTable(s slot) *table.PanelBuilder {
 	})
 }
 
-// overviewProductivity adds the overview's tiles of occupancy and
-// shrinkage, below everything else.
+// overviewProductivity adds the overview's tiles of occupancy, shrinkage,
+// missed offers and the account's balance, below everything else.
 func overviewProductivity(b *dashboard.DashboardBuilder) {
 	b.WithRow(row(63, 114, `Operator productivity (operator statistics)`))
 	b.WithPanel(tile(at(64, 0, 115, 6, 4), `Occupancy`,
@@ -117,4 +117,12 @@ func overviewProductivity(b *dashboard.DashboardBuilder) {
 		ratio("sum("+agg("max", "job, application", sel("voximplant_acd_operator_calls", appM, `outcome="missed"`))+")",
 			"sum("+agg("max", "job, application, outcome", sel("voximplant_acd_operator_calls", appM))+")")).
 		Unit(unitRatio).Decimals(1).Mappings([]dashboard.ValueMapping{}).Thresholds(th("green", above(0.05, "orange"), above(0.1, "red"))))
+	b.WithPanel(tileQ(at(67, 18, 115, 3, 4), `Balance`,
+		`The account's live balance (voximplant_account_balance, in its currency), read by the exporter's account collector (GetAccountInfo) at most every 5 minutes. An account whose balance reaches its credit limit stops taking calls: VoximplantBalanceRunsOutSoon fires when the last 6 hours' rate gets there within 24 hours.`,
+		instantQ("A", "{{currency}}", agg("max", "job, currency", sel("voximplant_account_balance")))).
+		Unit(unitCount).Decimals(2).Mappings([]dashboard.ValueMapping{}).Thresholds(th("blue")))
+	b.WithPanel(tileQ(at(68, 21, 115, 3, 4), `Balance in 24 h`,
+		`The balance the account will have in 24 hours at the last 6 hours' rate (predict_linear of voximplant_account_balance), to hold against the credit limit (voximplant_account_credit_limit): VoximplantBalanceRunsOutSoon fires when it reaches it.`,
+		instantQ("A", "{{currency}}", agg("max", "job, currency", "predict_linear("+sel("voximplant_account_balance")+"[6h], 86400)"))).
+		Unit(unitCount).Decimals(2).Mappings([]dashboard.ValueMapping{}).Thresholds(th("blue")))
 }
