@@ -63,6 +63,10 @@ type Options struct {
 
 	// Now is the clock used for tokens; tests replace it.
 	Now func() time.Time
+	// Sleep waits d between retries, or returns ctx's cause if ctx ends
+	// first; default a timer. Tests replace it so that a server's
+	// Retry-After is checked without waiting it out in real time.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Client calls the Management API. It is safe for concurrent use.
@@ -80,6 +84,7 @@ type Client struct {
 	backoffBase time.Duration
 	backoffMax  time.Duration
 	maxBody     int64
+	sleep       func(context.Context, time.Duration) error
 }
 
 // NewClient checks opts and builds a Client.
@@ -108,6 +113,10 @@ func NewClient(opts Options) (*Client, error) {
 		backoffBase: opts.BackoffBase,
 		backoffMax:  opts.BackoffMax,
 		maxBody:     opts.MaxResponseBytes,
+		sleep:       opts.Sleep,
+	}
+	if c.sleep == nil {
+		c.sleep = sleepCtx
 	}
 	if c.http == nil {
 		c.http = &http.Client{}
@@ -192,13 +201,21 @@ func (c *Client) call(ctx context.Context, method string, params url.Values, dec
 			return fmt.Errorf("voximplant %s: no time left for a retry in %s before the deadline: %w", method, wait.Round(time.Millisecond), err)
 		}
 		c.log.Debug("retrying API request", "method", method, "attempt", attempt+1, "wait", wait, "err", err)
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return fmt.Errorf("voximplant %s: %w (last error: %w)", method, context.Cause(ctx), err)
-		case <-t.C:
+		if serr := c.sleep(ctx, wait); serr != nil {
+			return fmt.Errorf("voximplant %s: %w (last error: %w)", method, serr, err)
 		}
+	}
+}
+
+// sleepCtx waits d, or until ctx ends, whichever comes first.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	case <-t.C:
+		return nil
 	}
 }
 
@@ -314,7 +331,12 @@ func (c *Client) do(ctx context.Context, method, body, token string, decode func
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		outcome = OutcomeHTTPError
-		ae := &APIError{Method: method, HTTPStatus: resp.StatusCode, RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
+		ra, capped := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		if capped {
+			c.log.Warn("server's Retry-After is implausibly long; capped", "method", method,
+				"retry_after", resp.Header.Get("Retry-After"), "cap", MaxRetryAfter)
+		}
+		ae := &APIError{Method: method, HTTPStatus: resp.StatusCode, RetryAfter: ra}
 		// The body of an error status may still carry the API's envelope.
 		if env, ok := sniffErrorEnvelope(io.LimitReader(resp.Body, 64<<10)); ok {
 			outcome = OutcomeAPIError
@@ -377,19 +399,34 @@ func isTransport(err error) bool {
 	return errors.As(err, &ne) || strings.Contains(err.Error(), "connection reset")
 }
 
+// MaxRetryAfter caps the wait a server's Retry-After can ask for. Larger
+// values (up to overflowing time.Duration) are read as this cap, which is
+// longer than any scrape deadline, so the call fails at once with "no time
+// left" instead of ignoring the header or sleeping for years.
+const MaxRetryAfter = time.Hour
+
 // parseRetryAfter reads a Retry-After header: delta seconds or an HTTP date.
-func parseRetryAfter(v string, now time.Time) time.Duration {
+// capped reports a value above MaxRetryAfter, which is returned as the cap.
+func parseRetryAfter(v string, now time.Time) (d time.Duration, capped bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
-		return 0
+		return 0, false
 	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
+	if s, err := strconv.ParseUint(v, 10, 64); err == nil {
+		if s > uint64(MaxRetryAfter/time.Second) {
+			return MaxRetryAfter, true
+		}
+		return time.Duration(s) * time.Second, false
+	} else if errors.Is(err, strconv.ErrRange) {
+		return MaxRetryAfter, true // all digits, beyond uint64
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
+		if t.Sub(now) > MaxRetryAfter { // Sub saturates rather than wraps
+			return MaxRetryAfter, true
+		}
+		return t.Sub(now), false
 	}
-	return 0
+	return 0, false
 }
 
 // repeatAfter extracts N from code 416's "repeat after N seconds" message;
