@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
-	"time"
 
 	"github.com/klauspost/compress/gzhttp"
 	"github.com/klauspost/compress/gzip"
@@ -16,26 +14,6 @@ import (
 
 	"github.com/voximplant-exporter/voximplant_exporter/collector"
 )
-
-// scrapeTimeout is the time a scrape may spend: Prometheus's own timeout
-// from X-Prometheus-Scrape-Timeout-Seconds less the offset, or the fallback
-// when the header is absent or unusable.
-func scrapeTimeout(r *http.Request, fallback, offset time.Duration) time.Duration {
-	v := r.Header.Get("X-Prometheus-Scrape-Timeout-Seconds")
-	if v == "" {
-		return fallback
-	}
-	secs, err := strconv.ParseFloat(v, 64)
-	if err != nil || secs <= 0 || secs > 24*3600 {
-		return fallback
-	}
-	t := time.Duration(secs * float64(time.Second))
-	if t-offset > 0 {
-		return t - offset
-	}
-	// An offset larger than the timeout would leave nothing: keep half.
-	return t / 2
-}
 
 // newMetricsHandler serves /metrics: the exposition of one shared API
 // pass (collector.Exporter.WriteTo) under the scrape's deadline. This
