@@ -152,6 +152,7 @@ func TestStartupBadInput(t *testing.T) {
 		{"private key encrypted", []string{app, "--voximplant.credentials-file=" + flat(func(m map[string]any) { m["private_key"] = encrypted })}, "is encrypted"},
 		{"PKCS#1 garbage", []string{app, "--voximplant.credentials-file=" + flat(func(m map[string]any) { m["private_key"] = pkcs1Bad })}, "PKCS#1 RSA block that does not parse"},
 		{"certificate instead of key", []string{app, "--voximplant.credentials-file=" + flat(func(m map[string]any) { m["private_key"] = readFile(t, cert) })}, `PEM block of type "CERTIFICATE"`},
+		{"512-bit key", []string{app, "--voximplant.credentials-file=" + flat(func(m map[string]any) { m["private_key"] = readFile(t, "voxapi/testdata/weak-rsa512.pem") })}, `field "private_key": is a 512-bit RSA key; at least 2048 bits are required`},
 		{"two keys in result", []string{app, "--voximplant.credentials-file=" + credFile(`{"result":[{"account_id":1},{"account_id":2}]}`)}, `field "result": holds 2 keys`},
 		// Web configuration.
 		{"web config malformed YAML", withCreds("--web.listen-address="+testkit.FreeAddr(t), "--web.config.file="+webConf("tls_server_config: [unclosed\n  cert_file: x")), "invalid web configuration file"},

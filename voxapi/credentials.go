@@ -170,6 +170,11 @@ func requiredString(raw json.RawMessage, dst *string) string {
 // maxKeyDER bounds the DER size of a private key block.
 const maxKeyDER = 8 << 10
 
+// MinRSABits is the smallest RSA key accepted. Go's crypto refuses to sign
+// with smaller keys, so a weaker key would pass start-up and then fail every
+// scrape; Voximplant issues 2048-bit keys.
+const MinRSABits = 2048
+
 // parseRSAPrivateKey accepts PKCS#8 ("BEGIN PRIVATE KEY") and PKCS#1
 // ("BEGIN RSA PRIVATE KEY") PEM. On failure it returns a reason that names
 // the problem without quoting the key.
@@ -194,18 +199,26 @@ func parseRSAPrivateKey(data []byte) (*rsa.PrivateKey, string) {
 		if !ok {
 			return nil, fmt.Sprintf("is a %s key, not RSA (Voximplant signs with RS256)", keyKind(k))
 		}
-		return rk, ""
+		return strongEnough(rk)
 	case "RSA PRIVATE KEY":
 		k, err := x509.ParsePKCS1PrivateKey(block.Bytes)
 		if err != nil {
 			return nil, "holds a PKCS#1 RSA block that does not parse"
 		}
-		return k, ""
+		return strongEnough(k)
 	case "ENCRYPTED PRIVATE KEY":
 		return nil, "is encrypted; store the key unencrypted as Voximplant issues it"
 	default:
 		return nil, fmt.Sprintf("holds a PEM block of type %q, not an RSA private key", block.Type)
 	}
+}
+
+// strongEnough refuses RSA keys under MinRSABits.
+func strongEnough(k *rsa.PrivateKey) (*rsa.PrivateKey, string) {
+	if bits := k.N.BitLen(); bits < MinRSABits {
+		return nil, fmt.Sprintf("is a %d-bit RSA key; at least %d bits are required (create a new service-account key in the Voximplant control panel)", bits, MinRSABits)
+	}
+	return k, ""
 }
 
 func keyKind(k any) string {
