@@ -185,11 +185,9 @@ func (c *config) apps() []voxapi.AppSelector {
 	return out
 }
 
-// loadCredentials reads the credentials file.
+// loadCredentials reads the credentials file (voxapi.LoadCredentials
+// refuses directories, FIFOs, devices and files over 64 KiB).
 func (c *config) loadCredentials() (*voxapi.Credentials, error) {
-	if fi, err := os.Stat(c.credentialsFile); err == nil && fi.IsDir() {
-		return nil, fmt.Errorf("credentials file %q is a directory", c.credentialsFile)
-	}
 	return voxapi.LoadCredentials(c.credentialsFile)
 }
 

@@ -74,13 +74,20 @@ func run(args []string, stderr *os.File) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	srv, cleanup, err := build(ctx, cfg, logger)
+	type built struct {
+		srv     *http.Server
+		cleanup func()
+	}
+	b, err := untilStopped(ctx, func() (built, error) {
+		srv, cleanup, err := build(ctx, cfg, logger)
+		return built{srv, cleanup}, err
+	})
 	if err != nil {
 		startupError(stderr, err)
 		return 1
 	}
-	defer cleanup()
-	return serve(ctx, srv, cfg, logger)
+	defer b.cleanup()
+	return serve(ctx, b.srv, cfg, logger)
 }
 
 // startupError prints a start-up failure the way kingpin prints a flag

@@ -8,7 +8,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"os"
 )
 
 // Credentials are the parts of a Voximplant service-account key file
@@ -59,23 +58,12 @@ func (e *CredentialsError) Unwrap() error { return e.Err }
 
 func quote(s string) string { return fmt.Sprintf("%q", s) }
 
-// LoadCredentials reads and parses a credentials.json file.
+// LoadCredentials reads and parses a credentials.json file, which must be
+// a regular file of at most MaxCredentialsBytes.
 func LoadCredentials(path string) (*Credentials, error) {
-	data, err := os.ReadFile(path)
+	data, err := readCredentialsFile(path)
 	if err != nil {
-		// The *PathError repeats the path; keep only its cause.
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		switch {
-		case errors.Is(err, os.ErrNotExist):
-			return nil, &CredentialsError{File: path, Reason: "does not exist (download a service-account key in the Voximplant control panel)", Err: err}
-		case errors.Is(err, os.ErrPermission):
-			// The cause says nothing more than the reason.
-			return nil, &CredentialsError{File: path, Reason: "permission denied: the exporter's user cannot read it (check its owner and mode)"}
-		}
-		return nil, &CredentialsError{File: path, Reason: "cannot read it", Err: err}
+		return nil, err
 	}
 	return ParseCredentials(data, path)
 }
@@ -96,6 +84,9 @@ type rawCredentials struct {
 func ParseCredentials(data []byte, source string) (*Credentials, error) {
 	fail := func(field, reason string) error {
 		return &CredentialsError{File: source, Field: field, Reason: reason}
+	}
+	if len(data) > MaxCredentialsBytes {
+		return nil, tooLarge(source, int64(len(data)))
 	}
 	var raw rawCredentials
 	if err := json.Unmarshal(data, &raw); err != nil {
