@@ -114,6 +114,9 @@ func (c *config) validate() error {
 		}
 		seen[n] = true
 	}
+	if err := checkLabelCollisions(c.appIDs, c.appNames); err != nil {
+		errs = append(errs, err)
+	}
 	if c.pageSize < 1 || c.pageSize > 10000 {
 		bad("--voximplant.page-size must be between 1 and 10000, got %d", c.pageSize)
 	}
@@ -139,6 +142,25 @@ func (c *config) validate() error {
 		bad("--demo.users must be between 1 and 100000, got %d", c.demoUsers)
 	}
 	return errors.Join(errs...)
+}
+
+// checkLabelCollisions refuses an application id and a name that would
+// carry the same application label (--voximplant.application-id=1 and
+// --voximplant.application-name=1): their series would collide, and one
+// application's numbers be dropped on every scrape. The label is the
+// selector's String, as the collectors write it.
+func checkLabelCollisions(ids []int64, names []string) error {
+	byLabel := map[string]string{}
+	for _, id := range ids {
+		byLabel[voxapi.AppSelector{ID: id}.String()] = fmt.Sprintf("--voximplant.application-id=%d", id)
+	}
+	for _, n := range names {
+		label := voxapi.AppSelector{Name: n}.String()
+		if prev, ok := byLabel[label]; ok {
+			return fmt.Errorf("%s and --voximplant.application-name=%q would both be labelled application=%q: watch the application by id or by name, not both", prev, n, label)
+		}
+	}
+	return nil
 }
 
 // checkAPIURL refuses a URL that is not absolute http(s), and plain http to

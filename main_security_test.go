@@ -129,6 +129,8 @@ func TestStartupBadInput(t *testing.T) {
 		{"bad shutdown grace", withCreds("--web.shutdown-grace=later"), `--web.shutdown-grace="later" is not a duration`},
 		{"empty application name", []string{"--voximplant.credentials-file=" + good, "--voximplant.application-name= "}, "--voximplant.application-name must not be empty"},
 		{"application name twice", []string{"--voximplant.credentials-file=" + good, "--voximplant.application-name=a", "--voximplant.application-name=a"}, `--voximplant.application-name "a" is given twice`},
+		{"id and name with the same label", []string{"--voximplant.credentials-file=" + good, "--voximplant.application-id=1", "--voximplant.application-name=1"}, `--voximplant.application-id=1 and --voximplant.application-name="1" would both be labelled application="1"`},
+		{"id and name with the same label among others", []string{"--voximplant.credentials-file=" + good, "--voximplant.application-id=7", "--voximplant.application-id=42", "--voximplant.application-name=sales", "--voximplant.application-name=42"}, `--voximplant.application-id=42 and --voximplant.application-name="42" would both be labelled application="42"`},
 		{"log format", withCreds("--log.format=xml"), "xml"},
 		{"demo users", []string{"--demo", "--demo.users=0"}, "--demo.users must be between 1 and 100000"},
 		// URLs.
