@@ -78,7 +78,11 @@ type Client struct {
 	observer  RequestObserver
 	tokens    *tokenSource
 	inflight  *semaphore.Weighted
-	plans     pagePlans
+	// maxInflight is inflight's bound: the workers of one GetAllUsers.
+	maxInflight int
+	plans       pagePlans
+	// disagreements: total_counts the pages did not bear out, by application.
+	disagreements countDisagreements
 
 	maxRetries  int
 	backoffBase time.Duration
@@ -152,6 +156,7 @@ func NewClient(opts Options) (*Client, error) {
 		n = DefaultPageConcurrency
 	}
 	c.inflight = semaphore.NewWeighted(int64(n))
+	c.maxInflight = n
 	return c, nil
 }
 
