@@ -27,6 +27,7 @@ type config struct {
 	appNames         []string
 	pageSize         int
 	pageConcurrency  int
+	maxBytesPerUser  int
 	timeout          time.Duration
 	cacheTTL         time.Duration
 	timeoutOffset    time.Duration
@@ -58,6 +59,8 @@ func addFlags(app *kingpin.Application) *config {
 		Default("100").SetValue(&intFlag{name: "voximplant.page-size", dst: &c.pageSize})
 	app.Flag("voximplant.page-concurrency", "API requests in flight at once, across every collector (GetUsers pages, GetACDState, ...).").
 		Default("4").SetValue(&intFlag{name: "voximplant.page-concurrency", dst: &c.pageConcurrency})
+	app.Flag("voximplant.max-bytes-per-user", "Bound on a GetUsers answer: 64 KiB plus this many bytes for each user a page asks for, counted after decompression.").
+		Default("16384").SetValue(&intFlag{name: "voximplant.max-bytes-per-user", dst: &c.maxBytesPerUser})
 	durationVar(app.Flag("voximplant.timeout", "Bound on one scrape when Prometheus sends no X-Prometheus-Scrape-Timeout-Seconds header.").
 		Default("10s"), "voximplant.timeout", &c.timeout)
 	durationVar(app.Flag("voximplant.cache-ttl", "Reuse a fetched snapshot for this long (0: every scrape fetches; simultaneous scrapes always share one pass).").
@@ -122,6 +125,9 @@ func (c *config) validate() error {
 	}
 	if c.pageConcurrency < 1 || c.pageConcurrency > 64 {
 		bad("--voximplant.page-concurrency must be between 1 and 64, got %d", c.pageConcurrency)
+	}
+	if c.maxBytesPerUser < 1<<10 || c.maxBytesPerUser > 1<<20 {
+		bad("--voximplant.max-bytes-per-user must be between 1024 and 1048576, got %d", c.maxBytesPerUser)
 	}
 	if c.timeout <= 0 {
 		bad("--voximplant.timeout must be positive, got %s", c.timeout)

@@ -204,6 +204,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (srv *http.Ser
 		Observer:              apiMetrics,
 		HTTPClient:            newAPIHTTPClient(cfg.pageConcurrency),
 		MaxConcurrentRequests: cfg.pageConcurrency,
+		MaxBytesPerUser:       int64(cfg.maxBytesPerUser),
 	})
 	if err != nil {
 		return nil, cleanup, fmt.Errorf("invalid API configuration: %w", err)

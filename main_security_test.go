@@ -121,6 +121,7 @@ func TestStartupBadInput(t *testing.T) {
 		{"page size not a number", withCreds("--voximplant.page-size=lots"), `--voximplant.page-size="lots" is not a whole number`},
 		{"page size too big", withCreds("--voximplant.page-size=100000"), "--voximplant.page-size must be between 1 and 10000"},
 		{"concurrency too big", withCreds("--voximplant.page-concurrency=1000"), "--voximplant.page-concurrency must be between 1 and 64"},
+		{"max bytes per user too small", withCreds("--voximplant.max-bytes-per-user=10"), "--voximplant.max-bytes-per-user must be between 1024 and 1048576, got 10"},
 		{"negative cache ttl", withCreds("--voximplant.cache-ttl=-1s"), "--voximplant.cache-ttl must not be negative"},
 		{"bad cache ttl", withCreds("--voximplant.cache-ttl=forever"), `--voximplant.cache-ttl="forever" is not a duration`},
 		{"negative offset", withCreds("--web.timeout-offset=-1s"), "--web.timeout-offset must not be negative"},

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/klauspost/compress/gzip"
 	"golang.org/x/sync/semaphore"
 )
 
@@ -29,6 +30,12 @@ const (
 	DefaultBackoffBase      = 250 * time.Millisecond
 	DefaultBackoffMax       = 5 * time.Second
 	DefaultMaxResponseBytes = 64 << 20
+	// DefaultMaxBytesPerUser bounds a GetUsers answer per user asked for.
+	// A user with a few skills and queues is under 1 kB; 16 KiB leaves room
+	// for long names and many bindings, and keeps a page of 100 at 1.6 MiB.
+	DefaultMaxBytesPerUser = 16 << 10
+	// pageEnvelopeBytes is what a GetUsers answer may hold besides its users.
+	pageEnvelopeBytes = 64 << 10
 )
 
 // RequestObserver is told about every HTTP request the client makes,
@@ -53,7 +60,12 @@ type Options struct {
 	MaxRetries       int           // retries after the first attempt for retryable errors; default 3, <0 for none
 	BackoffBase      time.Duration // first back-off; doubles per retry, with full jitter
 	BackoffMax       time.Duration // cap on one back-off (a server's Retry-After may exceed it)
-	MaxResponseBytes int64         // a larger body is an error, and is not read further
+	MaxResponseBytes int64         // a larger body (after decompression) is an error, and is not read further
+	// MaxBytesPerUser bounds a GetUsers answer instead: 64 KiB plus this
+	// for every user the page asks for, after decompression; default
+	// DefaultMaxBytesPerUser. Memory per page is then bounded by the page
+	// size, not by MaxResponseBytes.
+	MaxBytesPerUser int64
 
 	// MaxConcurrentRequests bounds the HTTP requests in flight at once,
 	// across every method and caller of the client; default
@@ -88,6 +100,7 @@ type Client struct {
 	backoffBase time.Duration
 	backoffMax  time.Duration
 	maxBody     int64
+	perUser     int64
 	sleep       func(context.Context, time.Duration) error
 }
 
@@ -117,6 +130,7 @@ func NewClient(opts Options) (*Client, error) {
 		backoffBase: opts.BackoffBase,
 		backoffMax:  opts.BackoffMax,
 		maxBody:     opts.MaxResponseBytes,
+		perUser:     opts.MaxBytesPerUser,
 		sleep:       opts.Sleep,
 	}
 	if c.sleep == nil {
@@ -146,6 +160,9 @@ func NewClient(opts Options) (*Client, error) {
 	if c.maxBody <= 0 {
 		c.maxBody = DefaultMaxResponseBytes
 	}
+	if c.perUser <= 0 {
+		c.perUser = DefaultMaxBytesPerUser
+	}
 	now := opts.Now
 	if now == nil {
 		now = time.Now
@@ -168,7 +185,13 @@ func (c *Client) TokensMinted() int { return c.tokens.Mints() }
 // Retry-After and code 416, re-mints the token once on 100/455/456, and never
 // sleeps past ctx's deadline: when the next wait would outlive it, the last
 // error is returned at once.
-func (c *Client) call(ctx context.Context, method string, params url.Values, decode func(io.Reader) error) error {
+//
+// limit bounds the answer's body after decompression; 0 means
+// MaxResponseBytes.
+func (c *Client) call(ctx context.Context, method string, params url.Values, limit int64, decode func(io.Reader) error) error {
+	if limit <= 0 || limit > c.maxBody {
+		limit = c.maxBody
+	}
 	body := params.Encode()
 	authRetried := false
 	for attempt := 0; ; attempt++ {
@@ -176,7 +199,7 @@ func (c *Client) call(ctx context.Context, method string, params url.Values, dec
 		if err != nil {
 			return err
 		}
-		err = c.do(ctx, method, body, token, decode)
+		err = c.do(ctx, method, body, token, limit, decode)
 		if err == nil {
 			return nil
 		}
@@ -224,10 +247,16 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// callFor is call for a method whose answer decode turns into a T.
+// callFor is call for a method whose answer decode turns into a T, within
+// MaxResponseBytes.
 func callFor[T any](ctx context.Context, c *Client, method string, params url.Values, decode func(io.Reader) (T, error)) (T, error) {
+	return callForLimit(ctx, c, method, params, 0, decode)
+}
+
+// callForLimit is callFor with a bound on the answer (see call).
+func callForLimit[T any](ctx context.Context, c *Client, method string, params url.Values, limit int64, decode func(io.Reader) (T, error)) (T, error) {
 	var out T
-	err := c.call(ctx, method, params, func(r io.Reader) error {
+	err := c.call(ctx, method, params, limit, func(r io.Reader) error {
 		var derr error
 		out, derr = decode(r)
 		return derr
@@ -296,8 +325,10 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// do makes one HTTP request and classifies its result.
-func (c *Client) do(ctx context.Context, method, body, token string, decode func(io.Reader) error) (err error) {
+// do makes one HTTP request and classifies its result. It asks for gzip
+// itself, so that the transport does not inflate the answer unseen: the
+// limit counts the bytes decoded, however small the compressed body.
+func (c *Client) do(ctx context.Context, method, body, token string, limit int64, decode func(io.Reader) error) (err error) {
 	if err := c.inflight.Acquire(ctx, 1); err != nil {
 		return fmt.Errorf("voximplant %s: waiting for a free request slot: %w", method, context.Cause(ctx))
 	}
@@ -320,6 +351,7 @@ func (c *Client) do(ctx context.Context, method, body, token string, decode func
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Accept-Encoding", "gzip")
 	req.Header.Set("User-Agent", c.userAgent)
 	req.Header.Set("Authorization", "Bearer "+token)
 
@@ -334,6 +366,12 @@ func (c *Client) do(ctx context.Context, method, body, token string, decode func
 		resp.Body.Close()
 	}()
 
+	answer, err := decodedBody(resp)
+	if err != nil {
+		outcome = OutcomeHTTPError
+		return &DecodeError{Method: method, Err: err}
+	}
+
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		outcome = OutcomeHTTPError
 		ra, capped := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
@@ -343,7 +381,7 @@ func (c *Client) do(ctx context.Context, method, body, token string, decode func
 		}
 		ae := &APIError{Method: method, HTTPStatus: resp.StatusCode, RetryAfter: ra}
 		// The body of an error status may still carry the API's envelope.
-		if env, ok := sniffErrorEnvelope(io.LimitReader(resp.Body, 64<<10)); ok {
+		if env, ok := sniffErrorEnvelope(io.LimitReader(answer, 64<<10)); ok {
 			outcome = OutcomeAPIError
 			ae.Code, ae.Message = env.Code, env.Msg
 			code = env.Code
@@ -354,7 +392,7 @@ func (c *Client) do(ctx context.Context, method, body, token string, decode func
 		return ae
 	}
 
-	lr := &limitedReader{r: resp.Body, left: c.maxBody}
+	lr := &limitedReader{r: answer, left: limit}
 	if err := decode(lr); err != nil {
 		if ctx.Err() != nil {
 			// Cancelled mid-body. The body read may report the context's
@@ -382,6 +420,23 @@ func (c *Client) do(ctx context.Context, method, body, token string, decode func
 		return &DecodeError{Method: method, TooLarge: errors.Is(err, errBodyTooLarge), Err: err}
 	}
 	return nil
+}
+
+// decodedBody is resp's body as sent before any Content-Encoding: gzip is
+// inflated here, under the caller's limit; identity passes through.
+func decodedBody(resp *http.Response) (io.Reader, error) {
+	switch enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))); enc {
+	case "", "identity":
+		return resp.Body, nil
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(resp.Body)
+		if err != nil {
+			return nil, fmt.Errorf("gzip answer: %w", err)
+		}
+		return zr, nil
+	default:
+		return nil, fmt.Errorf("answer in an encoding not asked for: %q", enc)
+	}
 }
 
 // redactURLError keeps the error's cause but not its URL, which is harmless

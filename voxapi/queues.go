@@ -81,7 +81,7 @@ func (c *Client) GetQueues(ctx context.Context, app AppSelector) ([]QueueInfo, e
 		v.Set("offset", strconv.Itoa(offset))
 		var page []QueueInfo
 		var total int64
-		err := c.call(ctx, "GetQueues", v, func(r io.Reader) error {
+		err := c.call(ctx, "GetQueues", v, 0, func(r io.Reader) error {
 			var derr error
 			page, total, derr = DecodeGetQueues(r)
 			return derr
