@@ -78,8 +78,8 @@ func addFlags(app *kingpin.Application) *config {
 		Default("/metrics").StringVar(&c.metricsPath)
 	app.Flag("web.max-requests", "Concurrent scrapes served at most; more get 503 at once (0: no limit).").
 		Default("40").SetValue(&intFlag{name: "web.max-requests", dst: &c.maxRequests})
-	durationVar(app.Flag("web.shutdown-grace", "On SIGINT/SIGTERM, how long in-flight scrapes may take to finish.").
-		Default("30s"), "web.shutdown-grace", &c.shutdownGrace)
+	durationVar(app.Flag("web.shutdown-grace", "On SIGINT/SIGTERM, how long in-flight scrapes may take to finish; then they answer with what they have. Keep it below the service manager's stop timeout.").
+		Default("20s"), "web.shutdown-grace", &c.shutdownGrace)
 	return c
 }
 

@@ -6,7 +6,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -259,32 +258,6 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (srv *http.Ser
 		mux.Handle("/", landing)
 	}
 	return &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}, cleanup, nil
-}
-
-// serve runs srv until ctx ends, then lets in-flight scrapes finish within
-// the grace period.
-func serve(ctx context.Context, srv *http.Server, cfg *config, logger *slog.Logger) int {
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- web.ListenAndServe(srv, cfg.web, logger) }()
-
-	select {
-	case err := <-serveErr:
-		if err != nil && !errors.Is(err, http.ErrServerClosed) {
-			logger.Error("cannot serve", "err", err)
-			return 1
-		}
-		return 0
-	case <-ctx.Done():
-	}
-	logger.Info("shutting down: letting in-flight scrapes finish", "grace", cfg.shutdownGrace)
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownGrace)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		logger.Error("shutdown did not finish in time", "err", err)
-		return 1
-	}
-	logger.Info("stopped")
-	return 0
 }
 
 // newAPIHTTPClient is the transport to the Management API. Each scrape's

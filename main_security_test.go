@@ -382,33 +382,8 @@ func TestSIGTERMDuringSlowScrape(t *testing.T) {
 	sim, path, _ := startSim(t, 0o600, func(c *voxsim.Config) { c.Latency = 2 * time.Second })
 	e := startBinary(t, "http", http.DefaultClient, nil, "--voximplant.credentials-file="+path,
 		"--voximplant.api-url="+sim.URL(), simApp(sim), "--voximplant.timeout=20s")
-	base := e.Base
-	type result struct {
-		code int
-		body string
-	}
-	done := make(chan result, 1)
-	go func() {
-		resp, err := http.Get(base + "/metrics")
-		if err != nil {
-			done <- result{-1, err.Error()}
-			return
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		done <- result{resp.StatusCode, string(b)}
-	}()
-	// The scrape's pages ask for the page size; the start-up check asks
-	// for one user. Wait for a page of the scrape to be in flight (voxsim
-	// holds each for 2 s): another process gives no other signal.
-	testkit.WaitFor(t, 10*time.Second, "the scrape never reached the API", func() bool {
-		for _, r := range sim.Requests() {
-			if r.Method == "GetUsers" && r.Count != 1 {
-				return true
-			}
-		}
-		return false
-	})
+	done := scrapeInBackground(e.Base)
+	waitForScrapePage(t, sim)
 	if err := e.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
