@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/klauspost/compress/gzhttp"
 	"github.com/klauspost/compress/gzip"
@@ -61,9 +62,26 @@ func newMetricsHandler(exp *collector.Exporter, reg prometheus.Registerer, cfg *
 	if err := reg.Register(requests); err != nil {
 		return nil, err
 	}
-	return promhttp.InstrumentHandlerInFlight(inFlight,
-		promhttp.InstrumentHandlerCounter(requests, gz(bounded(serve, cfg.maxRequests)))), nil
+	return withWriteDeadline(promhttp.InstrumentHandlerInFlight(inFlight,
+		promhttp.InstrumentHandlerCounter(requests, gz(bounded(serve, cfg.maxRequests)))), cfg), nil
 }
+
+// withWriteDeadline gives each scrape twice its timeout to be computed and
+// written: a client that does not read its answer then loses the connection
+// and the request slot it holds (--web.max-requests), instead of keeping it
+// for as long as it stays connected. It is set on the connection itself,
+// outside the wrappers, which need not pass a ResponseController through.
+func withWriteDeadline(h http.Handler, cfg *config) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d := writeTimeout(scrapeTimeout(r, cfg.timeout, cfg.timeoutOffset))
+		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(d)) // unsupported only by test recorders
+		h.ServeHTTP(w, r)
+	})
+}
+
+// writeTimeout is how long a request whose scrape may take scrape has to
+// be written in full: the scrape, then as long again for the answer.
+func writeTimeout(scrape time.Duration) time.Duration { return 2 * scrape }
 
 // bounded serves at most n requests at once (0: no bound); the excess gets
 // 503 at once.

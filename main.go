@@ -257,7 +257,9 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (srv *http.Ser
 		}
 		mux.Handle("/", landing)
 	}
-	return &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}, cleanup, nil
+	// The write timeout bounds every other endpoint; /metrics sets its own
+	// deadline from the scrape's timeout (withWriteDeadline).
+	return &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: writeTimeout(cfg.timeout)}, cleanup, nil
 }
 
 // newAPIHTTPClient is the transport to the Management API. Each scrape's
