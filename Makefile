@@ -187,14 +187,18 @@ dist:
 	./scripts/check-dist.sh dist $(VERSION) $(DIST_PLATFORMS)
 
 ## fuzz: every fuzz target of voxapi (response decoder, timestamp parser,
-## credentials loader...) for FUZZTIME each, from its committed corpus in
-## voxapi/testdata/fuzz/. CI runs it after the tests.
+## credentials loader...) and of the main package (scrape-timeout header)
+## for FUZZTIME each, from its committed corpus in testdata/fuzz/. CI runs
+## it after the tests.
 FUZZTIME ?= 10s
+FUZZPKGS ?= ./voxapi .
 .PHONY: fuzz
 fuzz:
-	@set -e; for target in $$($(GO) test -list '^Fuzz' ./voxapi | grep '^Fuzz'); do \
-		echo "fuzz $$target ($(FUZZTIME))"; \
-		$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) ./voxapi; \
+	@set -e; for pkg in $(FUZZPKGS); do \
+		for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+			echo "fuzz $$pkg $$target ($(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; \
 	done
 
 ## soak: 20,000 scrapes against voxsim with a fault in 10% of requests;

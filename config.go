@@ -27,6 +27,7 @@ type config struct {
 	appNames         []string
 	pageSize         int
 	pageConcurrency  int
+	maxBytesPerUser  int
 	timeout          time.Duration
 	cacheTTL         time.Duration
 	timeoutOffset    time.Duration
@@ -59,6 +60,8 @@ func addFlags(app *kingpin.Application) *config {
 		Default("100").SetValue(&intFlag{name: "voximplant.page-size", dst: &c.pageSize})
 	app.Flag("voximplant.page-concurrency", "API requests in flight at once, across every collector (GetUsers pages, GetACDState, ...).").
 		Default("4").SetValue(&intFlag{name: "voximplant.page-concurrency", dst: &c.pageConcurrency})
+	app.Flag("voximplant.max-bytes-per-user", "Bound on a GetUsers answer: 64 KiB plus this many bytes for each user a page asks for, counted after decompression.").
+		Default("16384").SetValue(&intFlag{name: "voximplant.max-bytes-per-user", dst: &c.maxBytesPerUser})
 	durationVar(app.Flag("voximplant.timeout", "Bound on one scrape when Prometheus sends no X-Prometheus-Scrape-Timeout-Seconds header.").
 		Default("10s"), "voximplant.timeout", &c.timeout)
 	durationVar(app.Flag("voximplant.cache-ttl", "Reuse a fetched snapshot for this long (0: every scrape fetches; simultaneous scrapes always share one pass).").
@@ -76,8 +79,8 @@ func addFlags(app *kingpin.Application) *config {
 		Default("/metrics").StringVar(&c.metricsPath)
 	app.Flag("web.max-requests", "Concurrent scrapes served at most; more get 503 at once (0: no limit).").
 		Default("40").SetValue(&intFlag{name: "web.max-requests", dst: &c.maxRequests})
-	durationVar(app.Flag("web.shutdown-grace", "On SIGINT/SIGTERM, how long in-flight scrapes may take to finish.").
-		Default("30s"), "web.shutdown-grace", &c.shutdownGrace)
+	durationVar(app.Flag("web.shutdown-grace", "On SIGINT/SIGTERM, how long in-flight scrapes may take to finish; then they answer with what they have. Keep it below the service manager's stop timeout.").
+		Default("20s"), "web.shutdown-grace", &c.shutdownGrace)
 	addProbeFlags(app, &c.probe)
 	return c
 }
@@ -116,11 +119,17 @@ func (c *config) validate() error {
 		}
 		seen[n] = true
 	}
+	if err := checkLabelCollisions(c.appIDs, c.appNames); err != nil {
+		errs = append(errs, err)
+	}
 	if c.pageSize < 1 || c.pageSize > 10000 {
 		bad("--voximplant.page-size must be between 1 and 10000, got %d", c.pageSize)
 	}
 	if c.pageConcurrency < 1 || c.pageConcurrency > 64 {
 		bad("--voximplant.page-concurrency must be between 1 and 64, got %d", c.pageConcurrency)
+	}
+	if c.maxBytesPerUser < 1<<10 || c.maxBytesPerUser > 1<<20 {
+		bad("--voximplant.max-bytes-per-user must be between 1024 and 1048576, got %d", c.maxBytesPerUser)
 	}
 	if c.timeout <= 0 {
 		bad("--voximplant.timeout must be positive, got %s", c.timeout)
@@ -142,6 +151,25 @@ func (c *config) validate() error {
 	}
 	errs = append(errs, c.probe.validate()...)
 	return errors.Join(errs...)
+}
+
+// checkLabelCollisions refuses an application id and a name that would
+// carry the same application label (--voximplant.application-id=1 and
+// --voximplant.application-name=1): their series would collide, and one
+// application's numbers be dropped on every scrape. The label is the
+// selector's String, as the collectors write it.
+func checkLabelCollisions(ids []int64, names []string) error {
+	byLabel := map[string]string{}
+	for _, id := range ids {
+		byLabel[voxapi.AppSelector{ID: id}.String()] = fmt.Sprintf("--voximplant.application-id=%d", id)
+	}
+	for _, n := range names {
+		label := voxapi.AppSelector{Name: n}.String()
+		if prev, ok := byLabel[label]; ok {
+			return fmt.Errorf("%s and --voximplant.application-name=%q would both be labelled application=%q: watch the application by id or by name, not both", prev, n, label)
+		}
+	}
+	return nil
 }
 
 // checkAPIURL refuses a URL that is not absolute http(s), and plain http to
@@ -188,11 +216,9 @@ func (c *config) apps() []voxapi.AppSelector {
 	return out
 }
 
-// loadCredentials reads the credentials file.
+// loadCredentials reads the credentials file (voxapi.LoadCredentials
+// refuses directories, FIFOs, devices and files over 64 KiB).
 func (c *config) loadCredentials() (*voxapi.Credentials, error) {
-	if fi, err := os.Stat(c.credentialsFile); err == nil && fi.IsDir() {
-		return nil, fmt.Errorf("credentials file %q is a directory", c.credentialsFile)
-	}
 	return voxapi.LoadCredentials(c.credentialsFile)
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/klauspost/compress/gzhttp"
@@ -17,26 +16,6 @@ import (
 
 	"github.com/voximplant-exporter/voximplant_exporter/collector"
 )
-
-// scrapeTimeout is the time a scrape may spend: Prometheus's own timeout
-// from X-Prometheus-Scrape-Timeout-Seconds less the offset, or the fallback
-// when the header is absent or unusable.
-func scrapeTimeout(r *http.Request, fallback, offset time.Duration) time.Duration {
-	v := r.Header.Get("X-Prometheus-Scrape-Timeout-Seconds")
-	if v == "" {
-		return fallback
-	}
-	secs, err := strconv.ParseFloat(v, 64)
-	if err != nil || secs <= 0 || secs > 24*3600 {
-		return fallback
-	}
-	t := time.Duration(secs * float64(time.Second))
-	if t-offset > 0 {
-		return t - offset
-	}
-	// An offset larger than the timeout would leave nothing: keep half.
-	return t / 2
-}
 
 // newMetricsHandler serves /metrics: the exposition of one shared API
 // pass (collector.Exporter.WriteTo) under the scrape's deadline. This
@@ -84,9 +63,26 @@ func newMetricsHandler(exp *collector.Exporter, reg prometheus.Registerer, cfg *
 	if err := reg.Register(requests); err != nil {
 		return nil, err
 	}
-	return promhttp.InstrumentHandlerInFlight(inFlight,
-		promhttp.InstrumentHandlerCounter(requests, gz(bounded(serve, cfg.maxRequests)))), nil
+	return withWriteDeadline(promhttp.InstrumentHandlerInFlight(inFlight,
+		promhttp.InstrumentHandlerCounter(requests, gz(bounded(serve, cfg.maxRequests)))), cfg), nil
 }
+
+// withWriteDeadline gives each scrape twice its timeout to be computed and
+// written: a client that does not read its answer then loses the connection
+// and the request slot it holds (--web.max-requests), instead of keeping it
+// for as long as it stays connected. It is set on the connection itself,
+// outside the wrappers, which need not pass a ResponseController through.
+func withWriteDeadline(h http.Handler, cfg *config) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d := writeTimeout(scrapeTimeout(r, cfg.timeout, cfg.timeoutOffset))
+		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(d)) // unsupported only by test recorders
+		h.ServeHTTP(w, r)
+	})
+}
+
+// writeTimeout is how long a request whose scrape may take scrape has to
+// be written in full: the scrape, then as long again for the answer.
+func writeTimeout(scrape time.Duration) time.Duration { return 2 * scrape }
 
 // bounded serves at most n requests at once (0: no bound); the excess gets
 // 503 at once.

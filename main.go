@@ -10,7 +10,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -78,13 +77,20 @@ func run(args []string, stderr *os.File) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	srv, cleanup, err := build(ctx, cfg, logger)
+	type built struct {
+		srv     *http.Server
+		cleanup func()
+	}
+	b, err := untilStopped(ctx, func() (built, error) {
+		srv, cleanup, err := build(ctx, cfg, logger)
+		return built{srv, cleanup}, err
+	})
 	if err != nil {
 		startupError(stderr, err)
 		return 1
 	}
-	defer cleanup()
-	return serve(ctx, srv, cfg, logger)
+	defer b.cleanup()
+	return serve(ctx, b.srv, cfg, logger)
 }
 
 // startupError prints a start-up failure the way kingpin prints a flag
@@ -202,6 +208,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (srv *http.Ser
 		Observer:              apiMetrics,
 		HTTPClient:            newAPIHTTPClient(cfg.pageConcurrency),
 		MaxConcurrentRequests: cfg.pageConcurrency,
+		MaxBytesPerUser:       int64(cfg.maxBytesPerUser),
 	})
 	if err != nil {
 		return nil, cleanup, fmt.Errorf("invalid API configuration: %w", err)
@@ -265,33 +272,9 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (srv *http.Ser
 		}
 		mux.Handle("/", landing)
 	}
-	return &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}, cleanup, nil
-}
-
-// serve runs srv until ctx ends, then lets in-flight scrapes finish within
-// the grace period.
-func serve(ctx context.Context, srv *http.Server, cfg *config, logger *slog.Logger) int {
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- web.ListenAndServe(srv, cfg.web, logger) }()
-
-	select {
-	case err := <-serveErr:
-		if err != nil && !errors.Is(err, http.ErrServerClosed) {
-			logger.Error("cannot serve", "err", err)
-			return 1
-		}
-		return 0
-	case <-ctx.Done():
-	}
-	logger.Info("shutting down: letting in-flight scrapes finish", "grace", cfg.shutdownGrace)
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownGrace)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		logger.Error("shutdown did not finish in time", "err", err)
-		return 1
-	}
-	logger.Info("stopped")
-	return 0
+	// The write timeout bounds every other endpoint; /metrics sets its own
+	// deadline from the scrape's timeout (withWriteDeadline).
+	return &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: writeTimeout(cfg.timeout)}, cleanup, nil
 }
 
 // newAPIHTTPClient is the transport to the Management API. Each scrape's

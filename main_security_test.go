@@ -121,6 +121,7 @@ func TestStartupBadInput(t *testing.T) {
 		{"page size not a number", withCreds("--voximplant.page-size=lots"), `--voximplant.page-size="lots" is not a whole number`},
 		{"page size too big", withCreds("--voximplant.page-size=100000"), "--voximplant.page-size must be between 1 and 10000"},
 		{"concurrency too big", withCreds("--voximplant.page-concurrency=1000"), "--voximplant.page-concurrency must be between 1 and 64"},
+		{"max bytes per user too small", withCreds("--voximplant.max-bytes-per-user=10"), "--voximplant.max-bytes-per-user must be between 1024 and 1048576, got 10"},
 		{"negative cache ttl", withCreds("--voximplant.cache-ttl=-1s"), "--voximplant.cache-ttl must not be negative"},
 		{"bad cache ttl", withCreds("--voximplant.cache-ttl=forever"), `--voximplant.cache-ttl="forever" is not a duration`},
 		{"negative offset", withCreds("--web.timeout-offset=-1s"), "--web.timeout-offset must not be negative"},
@@ -129,6 +130,8 @@ func TestStartupBadInput(t *testing.T) {
 		{"bad shutdown grace", withCreds("--web.shutdown-grace=later"), `--web.shutdown-grace="later" is not a duration`},
 		{"empty application name", []string{"--voximplant.credentials-file=" + good, "--voximplant.application-name= "}, "--voximplant.application-name must not be empty"},
 		{"application name twice", []string{"--voximplant.credentials-file=" + good, "--voximplant.application-name=a", "--voximplant.application-name=a"}, `--voximplant.application-name "a" is given twice`},
+		{"id and name with the same label", []string{"--voximplant.credentials-file=" + good, "--voximplant.application-id=1", "--voximplant.application-name=1"}, `--voximplant.application-id=1 and --voximplant.application-name="1" would both be labelled application="1"`},
+		{"id and name with the same label among others", []string{"--voximplant.credentials-file=" + good, "--voximplant.application-id=7", "--voximplant.application-id=42", "--voximplant.application-name=sales", "--voximplant.application-name=42"}, `--voximplant.application-id=42 and --voximplant.application-name="42" would both be labelled application="42"`},
 		{"log format", withCreds("--log.format=xml"), "xml"},
 		{"demo users", []string{"--demo", "--demo.users=0"}, "--demo.users must be between 1 and 100000"},
 		// URLs.
@@ -152,6 +155,7 @@ func TestStartupBadInput(t *testing.T) {
 		{"private key encrypted", []string{app, "--voximplant.credentials-file=" + flat(func(m map[string]any) { m["private_key"] = encrypted })}, "is encrypted"},
 		{"PKCS#1 garbage", []string{app, "--voximplant.credentials-file=" + flat(func(m map[string]any) { m["private_key"] = pkcs1Bad })}, "PKCS#1 RSA block that does not parse"},
 		{"certificate instead of key", []string{app, "--voximplant.credentials-file=" + flat(func(m map[string]any) { m["private_key"] = readFile(t, cert) })}, `PEM block of type "CERTIFICATE"`},
+		{"512-bit key", []string{app, "--voximplant.credentials-file=" + flat(func(m map[string]any) { m["private_key"] = readFile(t, "voxapi/testdata/weak-rsa512.pem") })}, `field "private_key": is a 512-bit RSA key; at least 2048 bits are required`},
 		{"two keys in result", []string{app, "--voximplant.credentials-file=" + credFile(`{"result":[{"account_id":1},{"account_id":2}]}`)}, `field "result": holds 2 keys`},
 		// Web configuration.
 		{"web config malformed YAML", withCreds("--web.listen-address="+testkit.FreeAddr(t), "--web.config.file="+webConf("tls_server_config: [unclosed\n  cert_file: x")), "invalid web configuration file"},
@@ -385,33 +389,8 @@ func TestSIGTERMDuringSlowScrape(t *testing.T) {
 	sim, path, _ := startSim(t, 0o600, func(c *voxsim.Config) { c.Latency = 2 * time.Second })
 	e := startBinary(t, "http", http.DefaultClient, nil, "--voximplant.credentials-file="+path,
 		"--voximplant.api-url="+sim.URL(), simApp(sim), "--voximplant.timeout=20s")
-	base := e.Base
-	type result struct {
-		code int
-		body string
-	}
-	done := make(chan result, 1)
-	go func() {
-		resp, err := http.Get(base + "/metrics")
-		if err != nil {
-			done <- result{-1, err.Error()}
-			return
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		done <- result{resp.StatusCode, string(b)}
-	}()
-	// The scrape's pages ask for the page size; the start-up check asks
-	// for one user. Wait for a page of the scrape to be in flight (voxsim
-	// holds each for 2 s): another process gives no other signal.
-	testkit.WaitFor(t, 10*time.Second, "the scrape never reached the API", func() bool {
-		for _, r := range sim.Requests() {
-			if r.Method == "GetUsers" && r.Count != 1 {
-				return true
-			}
-		}
-		return false
-	})
+	done := scrapeInBackground(e.Base)
+	waitForScrapePage(t, sim)
 	if err := e.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

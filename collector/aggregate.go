@@ -48,8 +48,9 @@ type appAggregate struct {
 	oldest map[string]time.Time
 }
 
-// aggregate counts one application's users in one pass.
-func aggregate(app string, users []voxapi.User) *appAggregate {
+// aggregate counts one application's users in one pass; a status change
+// time implausible for a read at now (plausibleStatusChange) is unknown.
+func aggregate(app string, users []voxapi.User, now time.Time) *appAggregate {
 	a := &appAggregate{app: app, counts: newStatusCounts(), oldest: map[string]time.Time{}}
 	skills := map[int64]*group{}
 	queues := map[int64]*group{}
@@ -65,7 +66,7 @@ func aggregate(app string, users []voxapi.User) *appAggregate {
 		u := &users[i]
 		st := userStatus(u)
 		a.counts[st]++
-		if u.ACDStatusChangeTime.Valid {
+		if u.ACDStatusChangeTime.Valid && plausibleStatusChange(u.ACDStatusChangeTime.Time, now) {
 			if t, ok := a.oldest[st]; !ok || u.ACDStatusChangeTime.Time.Before(t) {
 				a.oldest[st] = u.ACDStatusChangeTime.Time
 			}

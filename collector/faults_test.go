@@ -800,7 +800,7 @@ func TestFaultPagingRaces(t *testing.T) {
 				res[0] = prev["result"].([]any)[0]
 			}
 		}},
-		{name: "empty page before total_count", at: 2, requests: 6, rewrite: func(m map[string]any) {
+		{name: "empty page before total_count", at: 2, requests: 5, rewrite: func(m map[string]any) {
 			m["result"] = []any{}
 			m["count"] = 0
 		}},

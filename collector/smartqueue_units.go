@@ -100,8 +100,8 @@ func newSQPlausibility(log *slog.Logger, units sqUnits, reg prometheus.Registere
 	return &sqPlausibility{log: log, units: units, found: found}
 }
 
-// implausible is one value found implausible.
-type implausible struct {
+// implausibleValue is one SmartQueue value found implausible.
+type implausibleValue struct {
 	queue sqQueueKey
 	value float64
 	why   string
@@ -109,12 +109,12 @@ type implausible struct {
 
 // check looks at one read's figures (in base units).
 func (c *sqPlausibility) check(data *SQMetricsData) {
-	byType := map[string][]implausible{}
+	byType := map[string][]implausibleValue{}
 	figures := sqWindowFigures(data, c.units)
 	window := data.Window.Seconds()
 	for k, f := range figures {
 		note := func(typ string, v float64, why string) {
-			byType[typ] = append(byType[typ], implausible{queue: k, value: v, why: why})
+			byType[typ] = append(byType[typ], implausibleValue{queue: k, value: v, why: why})
 		}
 		for _, r := range sqReports {
 			v, ok := f.values[r.typ]
@@ -154,7 +154,7 @@ func (c *sqPlausibility) check(data *SQMetricsData) {
 	sort.Strings(types)
 	for _, typ := range types {
 		found := byType[typ]
-		slices.SortFunc(found, func(a, b implausible) int {
+		slices.SortFunc(found, func(a, b implausibleValue) int {
 			if a.queue.app != b.queue.app {
 				if a.queue.app < b.queue.app {
 					return -1

@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"log/slog"
 	"slices"
 	"strconv"
 	"time"
@@ -30,10 +31,15 @@ func init() {
 // per-user families. Its read is the pass's (Pass.Users), which the other
 // collectors share.
 func NewUsers(st Settings) Collector {
-	return &usersCollector{perUser: st.PerUser}
+	st = st.withDefaults()
+	return &usersCollector{perUser: st.PerUser, log: st.Logger}
 }
 
-type usersCollector struct{ perUser bool }
+type usersCollector struct {
+	perUser bool
+	log     *slog.Logger
+	badTime implausibleTimes
+}
 
 func (*usersCollector) Name() string { return UsersCollector }
 
@@ -42,18 +48,35 @@ func (c *usersCollector) Update(_ context.Context, p *Pass) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return usersMetrics(apps, p.Started(), c.perUser), nil
+	now := p.Started()
+	c.badTime.note(c.log, implausibleChanges(apps, now), now)
+	return usersMetrics(apps, now, c.perUser), nil
+}
+
+// implausibleChanges are the users whose status change time is before
+// 1971 or more than a day after the read: served as unknown, logged once.
+func implausibleChanges(apps []AppUsers, now time.Time) map[int64]implausible {
+	bad := map[int64]implausible{}
+	for _, au := range apps {
+		for j := range au.Users {
+			if u := &au.Users[j]; u.ACDStatusChangeTime.Valid && !plausibleStatusChange(u.ACDStatusChangeTime.Time, now) {
+				bad[u.UserID] = implausible{name: u.UserName, t: u.ACDStatusChangeTime.Time}
+			}
+		}
+	}
+	return bad
 }
 
 // usersMetrics are the users collector's series for one read of every
-// watched application's users, read at fetchedAt.
-func usersMetrics(apps []AppUsers, fetchedAt time.Time, perUser bool) *Result {
-	r := &usersResult{fetchedAt: fetchedAt, aggs: make([]*appAggregate, len(apps))}
+// watched application's users, read at now.
+func usersMetrics(apps []AppUsers, now time.Time, perUser bool) *Result {
+	r := &usersResult{fetchedAt: now, aggs: make([]*appAggregate, len(apps))}
 	for i, au := range apps {
-		r.aggs[i] = aggregate(au.App.String(), au.Users)
+		r.aggs[i] = aggregate(au.App.String(), au.Users, now)
 	}
 	if perUser {
 		l := distinctUsers(apps)
+		l.readAt = now
 		r.users = &l
 	}
 	return &Result{Collect: r.Collect, Streams: r.StreamFamilies()}
@@ -83,8 +106,8 @@ func (r *usersResult) StreamFamilies() []*StreamFamily {
 	for i, f := range userFamilies {
 		l := r.users
 		out[i] = &StreamFamily{Name: f.name, Help: f.help, Labels: f.labels, Each: func(emit EmitFunc) {
-			for j, u := range l.users {
-				f.series(u, l.ids[j], emit)
+			for j := range l.users {
+				f.series(l, j, emit)
 			}
 		}}
 	}
@@ -97,8 +120,8 @@ type userFamily struct {
 	name   string
 	help   string
 	labels []string // label names in the order series passes them
-	// series calls emit once for every series of u; id is u's user_id.
-	series func(u *voxapi.User, id string, emit EmitFunc)
+	// series calls emit once for every series of l's j-th user.
+	series func(l *userList, j int, emit EmitFunc)
 }
 
 var userFamilies = []*userFamily{
@@ -106,7 +129,8 @@ var userFamilies = []*userFamily{
 		name:   "voximplant_user_info",
 		help:   "Information about a Voximplant user; always 1.",
 		labels: []string{"user_id", "user_name", "user_display_name", "parent_accounting"},
-		series: func(u *voxapi.User, id string, emit EmitFunc) {
+		series: func(l *userList, j int, emit EmitFunc) {
+			u, id := l.users[j], l.ids[j]
 			emit(1, id, u.UserName, u.UserDisplayName, optionalBool(u.ParentAccounting))
 		},
 	},
@@ -114,7 +138,8 @@ var userFamilies = []*userFamily{
 		name:   "voximplant_user_acd_status",
 		help:   "The user's ACD status as a state set: 1 for the current status, 0 for the other documented ones.",
 		labels: []string{"user_id", "user_name", "acd_status"},
-		series: func(u *voxapi.User, id string, emit EmitFunc) {
+		series: func(l *userList, j int, emit EmitFunc) {
+			u, id := l.users[j], l.ids[j]
 			st := userStatus(u)
 			for _, doc := range voxapi.Statuses {
 				emit(boolFloat(doc == st), id, u.UserName, doc, "")
@@ -128,8 +153,9 @@ var userFamilies = []*userFamily{
 		name:   "voximplant_user_acd_status_change_timestamp_seconds",
 		help:   "Unix time of the user's last ACD status change; time() minus it is the status age.",
 		labels: []string{"user_id", "user_name"},
-		series: func(u *voxapi.User, id string, emit EmitFunc) {
-			if u.ACDStatusChangeTime.Valid {
+		series: func(l *userList, j int, emit EmitFunc) {
+			u, id := l.users[j], l.ids[j]
+			if u.ACDStatusChangeTime.Valid && plausibleStatusChange(u.ACDStatusChangeTime.Time, l.readAt) {
 				emit(unixSeconds(u.ACDStatusChangeTime.Time), id, u.UserName, "", "")
 			}
 		},
@@ -138,7 +164,8 @@ var userFamilies = []*userFamily{
 		name:   "voximplant_user_live_balance",
 		help:   "The user's live balance in the account's currency.",
 		labels: []string{"user_id", "user_name"},
-		series: func(u *voxapi.User, id string, emit EmitFunc) {
+		series: func(l *userList, j int, emit EmitFunc) {
+			u, id := l.users[j], l.ids[j]
 			if u.LiveBalance != nil {
 				emit(*u.LiveBalance, id, u.UserName, "", "")
 			}
@@ -148,7 +175,8 @@ var userFamilies = []*userFamily{
 		name:   "voximplant_user_fixed_balance",
 		help:   "The user's last committed balance in the account's currency.",
 		labels: []string{"user_id", "user_name"},
-		series: func(u *voxapi.User, id string, emit EmitFunc) {
+		series: func(l *userList, j int, emit EmitFunc) {
+			u, id := l.users[j], l.ids[j]
 			if u.FixedBalance != nil {
 				emit(*u.FixedBalance, id, u.UserName, "", "")
 			}
@@ -158,9 +186,10 @@ var userFamilies = []*userFamily{
 		name:   "voximplant_user_acd_queue_info",
 		help:   "An ACD queue the user is bound to (GetUsers' acd_queues); always 1.",
 		labels: []string{"user_id", "user_name", "queue_id", "queue"},
-		series: func(u *voxapi.User, id string, emit EmitFunc) {
-			for j, q := range u.ACDQueues {
-				if !slices.ContainsFunc(u.ACDQueues[:j], func(o voxapi.ACDQueueOperator) bool { return o.ACDQueueID == q.ACDQueueID }) {
+		series: func(l *userList, j int, emit EmitFunc) {
+			u, id := l.users[j], l.ids[j]
+			for k, q := range u.ACDQueues {
+				if !slices.ContainsFunc(u.ACDQueues[:k], func(o voxapi.ACDQueueOperator) bool { return o.ACDQueueID == q.ACDQueueID }) {
 					emit(1, id, u.UserName, strconv.FormatInt(q.ACDQueueID, 10), q.ACDQueueName)
 				}
 			}
@@ -170,9 +199,10 @@ var userFamilies = []*userFamily{
 		name:   "voximplant_user_skill_info",
 		help:   "A skill the user has (GetUsers' skills); always 1.",
 		labels: []string{"user_id", "user_name", "skill_id", "skill"},
-		series: func(u *voxapi.User, id string, emit EmitFunc) {
-			for j, sk := range u.Skills {
-				if !slices.ContainsFunc(u.Skills[:j], func(o voxapi.Skill) bool { return o.SkillID == sk.SkillID }) {
+		series: func(l *userList, j int, emit EmitFunc) {
+			u, id := l.users[j], l.ids[j]
+			for k, sk := range u.Skills {
+				if !slices.ContainsFunc(u.Skills[:k], func(o voxapi.Skill) bool { return o.SkillID == sk.SkillID }) {
 					emit(1, id, u.UserName, strconv.FormatInt(sk.SkillID, 10), sk.SkillName)
 				}
 			}
@@ -182,7 +212,8 @@ var userFamilies = []*userFamily{
 		name:   "voximplant_user_active",
 		help:   "1 if the user is active (may log in to applications), 0 otherwise.",
 		labels: []string{"user_id", "user_name"},
-		series: func(u *voxapi.User, id string, emit EmitFunc) {
+		series: func(l *userList, j int, emit EmitFunc) {
+			u, id := l.users[j], l.ids[j]
 			emit(boolFloat(u.UserActive), id, u.UserName, "", "")
 		},
 	},
@@ -191,8 +222,9 @@ var userFamilies = []*userFamily{
 // userList is the users of a snapshot, each once however many watched
 // applications returned it, in user_id order, with their ids formatted.
 type userList struct {
-	users []*voxapi.User
-	ids   []string
+	users  []*voxapi.User
+	ids    []string
+	readAt time.Time // when the read began: what a plausible time is judged by
 }
 
 // distinctUsers merges the applications' users, each once. GetAllUsers

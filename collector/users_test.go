@@ -25,7 +25,8 @@ func TestUserInfoParentAccountingUnknown(t *testing.T) {
 		want string
 	}{{nil, ""}, {&yes, "true"}, {&no, "false"}} {
 		var got []string
-		info.series(&voxapi.User{UserID: 1, UserName: "u", ParentAccounting: tc.in}, "1", func(_ float64, _, _, _, d string) {
+		l := &userList{users: []*voxapi.User{{UserID: 1, UserName: "u", ParentAccounting: tc.in}}, ids: []string{"1"}}
+		info.series(l, 0, func(_ float64, _, _, _, d string) {
 			got = append(got, d)
 		})
 		if len(got) != 1 || got[0] != tc.want {

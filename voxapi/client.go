@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/klauspost/compress/gzip"
 	"golang.org/x/sync/semaphore"
 )
 
@@ -29,6 +30,12 @@ const (
 	DefaultBackoffBase      = 250 * time.Millisecond
 	DefaultBackoffMax       = 5 * time.Second
 	DefaultMaxResponseBytes = 64 << 20
+	// DefaultMaxBytesPerUser bounds a GetUsers answer per user asked for.
+	// A user with a few skills and queues is under 1 kB; 16 KiB leaves room
+	// for long names and many bindings, and keeps a page of 100 at 1.6 MiB.
+	DefaultMaxBytesPerUser = 16 << 10
+	// pageEnvelopeBytes is what a GetUsers answer may hold besides its users.
+	pageEnvelopeBytes = 64 << 10
 )
 
 // RequestObserver is told about every HTTP request the client makes,
@@ -53,7 +60,12 @@ type Options struct {
 	MaxRetries       int           // retries after the first attempt for retryable errors; default 3, <0 for none
 	BackoffBase      time.Duration // first back-off; doubles per retry, with full jitter
 	BackoffMax       time.Duration // cap on one back-off (a server's Retry-After may exceed it)
-	MaxResponseBytes int64         // a larger body is an error, and is not read further
+	MaxResponseBytes int64         // a larger body (after decompression) is an error, and is not read further
+	// MaxBytesPerUser bounds a GetUsers answer instead: 64 KiB plus this
+	// for every user the page asks for, after decompression; default
+	// DefaultMaxBytesPerUser. Memory per page is then bounded by the page
+	// size, not by MaxResponseBytes.
+	MaxBytesPerUser int64
 
 	// MaxConcurrentRequests bounds the HTTP requests in flight at once,
 	// across every method and caller of the client; default
@@ -63,6 +75,10 @@ type Options struct {
 
 	// Now is the clock used for tokens; tests replace it.
 	Now func() time.Time
+	// Sleep waits d between retries, or returns ctx's cause if ctx ends
+	// first; default a timer. Tests replace it so that a server's
+	// Retry-After is checked without waiting it out in real time.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Client calls the Management API. It is safe for concurrent use.
@@ -74,12 +90,18 @@ type Client struct {
 	observer  RequestObserver
 	tokens    *tokenSource
 	inflight  *semaphore.Weighted
-	plans     pagePlans
+	// maxInflight is inflight's bound: the workers of one GetAllUsers.
+	maxInflight int
+	plans       pagePlans
+	// disagreements: total_counts the pages did not bear out, by application.
+	disagreements countDisagreements
 
 	maxRetries  int
 	backoffBase time.Duration
 	backoffMax  time.Duration
 	maxBody     int64
+	perUser     int64
+	sleep       func(context.Context, time.Duration) error
 }
 
 // NewClient checks opts and builds a Client.
@@ -108,6 +130,11 @@ func NewClient(opts Options) (*Client, error) {
 		backoffBase: opts.BackoffBase,
 		backoffMax:  opts.BackoffMax,
 		maxBody:     opts.MaxResponseBytes,
+		perUser:     opts.MaxBytesPerUser,
+		sleep:       opts.Sleep,
+	}
+	if c.sleep == nil {
+		c.sleep = sleepCtx
 	}
 	if c.http == nil {
 		c.http = &http.Client{}
@@ -133,6 +160,9 @@ func NewClient(opts Options) (*Client, error) {
 	if c.maxBody <= 0 {
 		c.maxBody = DefaultMaxResponseBytes
 	}
+	if c.perUser <= 0 {
+		c.perUser = DefaultMaxBytesPerUser
+	}
 	now := opts.Now
 	if now == nil {
 		now = time.Now
@@ -143,6 +173,7 @@ func NewClient(opts Options) (*Client, error) {
 		n = DefaultPageConcurrency
 	}
 	c.inflight = semaphore.NewWeighted(int64(n))
+	c.maxInflight = n
 	return c, nil
 }
 
@@ -154,7 +185,13 @@ func (c *Client) TokensMinted() int { return c.tokens.Mints() }
 // Retry-After and code 416, re-mints the token once on 100/455/456, and never
 // sleeps past ctx's deadline: when the next wait would outlive it, the last
 // error is returned at once.
-func (c *Client) call(ctx context.Context, method string, params url.Values, decode func(io.Reader) error) error {
+//
+// limit bounds the answer's body after decompression; 0 means
+// MaxResponseBytes.
+func (c *Client) call(ctx context.Context, method string, params url.Values, limit int64, decode func(io.Reader) error) error {
+	if limit <= 0 || limit > c.maxBody {
+		limit = c.maxBody
+	}
 	body := params.Encode()
 	authRetried := false
 	for attempt := 0; ; attempt++ {
@@ -162,7 +199,7 @@ func (c *Client) call(ctx context.Context, method string, params url.Values, dec
 		if err != nil {
 			return err
 		}
-		err = c.do(ctx, method, body, token, decode)
+		err = c.do(ctx, method, body, token, limit, decode)
 		if err == nil {
 			return nil
 		}
@@ -192,20 +229,34 @@ func (c *Client) call(ctx context.Context, method string, params url.Values, dec
 			return fmt.Errorf("voximplant %s: no time left for a retry in %s before the deadline: %w", method, wait.Round(time.Millisecond), err)
 		}
 		c.log.Debug("retrying API request", "method", method, "attempt", attempt+1, "wait", wait, "err", err)
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return fmt.Errorf("voximplant %s: %w (last error: %w)", method, context.Cause(ctx), err)
-		case <-t.C:
+		if serr := c.sleep(ctx, wait); serr != nil {
+			return fmt.Errorf("voximplant %s: %w (last error: %w)", method, serr, err)
 		}
 	}
 }
 
-// callFor is call for a method whose answer decode turns into a T.
+// sleepCtx waits d, or until ctx ends, whichever comes first.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	case <-t.C:
+		return nil
+	}
+}
+
+// callFor is call for a method whose answer decode turns into a T, within
+// MaxResponseBytes.
 func callFor[T any](ctx context.Context, c *Client, method string, params url.Values, decode func(io.Reader) (T, error)) (T, error) {
+	return callForLimit(ctx, c, method, params, 0, decode)
+}
+
+// callForLimit is callFor with a bound on the answer (see call).
+func callForLimit[T any](ctx context.Context, c *Client, method string, params url.Values, limit int64, decode func(io.Reader) (T, error)) (T, error) {
 	var out T
-	err := c.call(ctx, method, params, func(r io.Reader) error {
+	err := c.call(ctx, method, params, limit, func(r io.Reader) error {
 		var derr error
 		out, derr = decode(r)
 		return derr
@@ -274,8 +325,10 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// do makes one HTTP request and classifies its result.
-func (c *Client) do(ctx context.Context, method, body, token string, decode func(io.Reader) error) (err error) {
+// do makes one HTTP request and classifies its result. It asks for gzip
+// itself, so that the transport does not inflate the answer unseen: the
+// limit counts the bytes decoded, however small the compressed body.
+func (c *Client) do(ctx context.Context, method, body, token string, limit int64, decode func(io.Reader) error) (err error) {
 	if err := c.inflight.Acquire(ctx, 1); err != nil {
 		return fmt.Errorf("voximplant %s: waiting for a free request slot: %w", method, context.Cause(ctx))
 	}
@@ -298,6 +351,7 @@ func (c *Client) do(ctx context.Context, method, body, token string, decode func
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Accept-Encoding", "gzip")
 	req.Header.Set("User-Agent", c.userAgent)
 	req.Header.Set("Authorization", "Bearer "+token)
 
@@ -312,11 +366,22 @@ func (c *Client) do(ctx context.Context, method, body, token string, decode func
 		resp.Body.Close()
 	}()
 
+	answer, err := decodedBody(resp)
+	if err != nil {
+		outcome = OutcomeHTTPError
+		return &DecodeError{Method: method, Err: err}
+	}
+
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		outcome = OutcomeHTTPError
-		ae := &APIError{Method: method, HTTPStatus: resp.StatusCode, RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
+		ra, capped := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		if capped {
+			c.log.Warn("server's Retry-After is implausibly long; capped", "method", method,
+				"retry_after", resp.Header.Get("Retry-After"), "cap", MaxRetryAfter)
+		}
+		ae := &APIError{Method: method, HTTPStatus: resp.StatusCode, RetryAfter: ra}
 		// The body of an error status may still carry the API's envelope.
-		if env, ok := sniffErrorEnvelope(io.LimitReader(resp.Body, 64<<10)); ok {
+		if env, ok := sniffErrorEnvelope(io.LimitReader(answer, 64<<10)); ok {
 			outcome = OutcomeAPIError
 			ae.Code, ae.Message = env.Code, env.Msg
 			code = env.Code
@@ -327,7 +392,7 @@ func (c *Client) do(ctx context.Context, method, body, token string, decode func
 		return ae
 	}
 
-	lr := &limitedReader{r: resp.Body, left: c.maxBody}
+	lr := &limitedReader{r: answer, left: limit}
 	if err := decode(lr); err != nil {
 		if ctx.Err() != nil {
 			// Cancelled mid-body. The body read may report the context's
@@ -357,6 +422,23 @@ func (c *Client) do(ctx context.Context, method, body, token string, decode func
 	return nil
 }
 
+// decodedBody is resp's body as sent before any Content-Encoding: gzip is
+// inflated here, under the caller's limit; identity passes through.
+func decodedBody(resp *http.Response) (io.Reader, error) {
+	switch enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))); enc {
+	case "", "identity":
+		return resp.Body, nil
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(resp.Body)
+		if err != nil {
+			return nil, fmt.Errorf("gzip answer: %w", err)
+		}
+		return zr, nil
+	default:
+		return nil, fmt.Errorf("answer in an encoding not asked for: %q", enc)
+	}
+}
+
 // redactURLError keeps the error's cause but not its URL, which is harmless
 // today but may one day carry a query string.
 func redactURLError(err error) error {
@@ -377,19 +459,34 @@ func isTransport(err error) bool {
 	return errors.As(err, &ne) || strings.Contains(err.Error(), "connection reset")
 }
 
+// MaxRetryAfter caps the wait a server's Retry-After can ask for. Larger
+// values (up to overflowing time.Duration) are read as this cap, which is
+// longer than any scrape deadline, so the call fails at once with "no time
+// left" instead of ignoring the header or sleeping for years.
+const MaxRetryAfter = time.Hour
+
 // parseRetryAfter reads a Retry-After header: delta seconds or an HTTP date.
-func parseRetryAfter(v string, now time.Time) time.Duration {
+// capped reports a value above MaxRetryAfter, which is returned as the cap.
+func parseRetryAfter(v string, now time.Time) (d time.Duration, capped bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
-		return 0
+		return 0, false
 	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
+	if s, err := strconv.ParseUint(v, 10, 64); err == nil {
+		if s > uint64(MaxRetryAfter/time.Second) {
+			return MaxRetryAfter, true
+		}
+		return time.Duration(s) * time.Second, false
+	} else if errors.Is(err, strconv.ErrRange) {
+		return MaxRetryAfter, true // all digits, beyond uint64
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
+		if t.Sub(now) > MaxRetryAfter { // Sub saturates rather than wraps
+			return MaxRetryAfter, true
+		}
+		return t.Sub(now), false
 	}
-	return 0
+	return 0, false
 }
 
 // repeatAfter extracts N from code 416's "repeat after N seconds" message;

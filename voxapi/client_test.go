@@ -348,22 +348,57 @@ func TestDeadlineShorterThanBackoff(t *testing.T) {
 }
 
 func TestRetryAfterHonoured(t *testing.T) {
-	srv, c := newSimClient(t, voxsim.Config{Account: simAccountWith(simUsers(2))}, nil)
-	srv.Inject(voxsim.Fault{HTTPStatus: http.StatusTooManyRequests, RetryAfter: "1", Times: 1})
-	start := time.Now()
+	sl := &recordSleeps{}
+	srv, c := newSimClient(t, voxsim.Config{Account: simAccountWith(simUsers(2))}, func(o *Options) { o.Sleep = sl.sleep })
+	srv.Inject(voxsim.Fault{HTTPStatus: http.StatusTooManyRequests, RetryAfter: "7", Times: 1})
 	if _, err := c.GetUsers(context.Background(), GetUsersParams{ApplicationID: 1}); err != nil {
 		t.Fatal(err)
 	}
-	if waited := time.Since(start); waited < time.Second {
-		t.Errorf("retried after %s, before the server's Retry-After of 1 s", waited)
+	if w := sl.got(); len(w) != 1 || w[0] != 7*time.Second {
+		t.Errorf("waits %v, want one of the server's Retry-After 7 s", w)
 	}
-	srv.Inject(voxsim.Fault{Code: CodeRepeatAfter, Msg: "Please repeat the request after 1 seconds", Times: 1})
-	start = time.Now()
+	srv.Inject(voxsim.Fault{Code: CodeRepeatAfter, Msg: "Please repeat the request after 2 seconds", Times: 1})
 	if _, err := c.GetUsers(context.Background(), GetUsersParams{ApplicationID: 1}); err != nil {
 		t.Fatal(err)
 	}
-	if waited := time.Since(start); waited < time.Second {
-		t.Errorf("retried after %s, before 416's 1 s", waited)
+	if w := sl.got(); len(w) != 2 || w[1] != 2*time.Second {
+		t.Errorf("waits %v, want 416's 2 s second", w)
+	}
+}
+
+// TestRetryAfterOverflowCapped: a Retry-After whose seconds overflow
+// time.Duration used to wrap negative and be ignored (an immediate retry);
+// it is capped at MaxRetryAfter, logged, and so fails at once within a
+// scrape's deadline and is waited (capped) without one.
+func TestRetryAfterOverflowCapped(t *testing.T) {
+	for _, v := range []string{"9223372037", "99999999999999999999999"} {
+		t.Run(v, func(t *testing.T) {
+			sl := &recordSleeps{}
+			var logs logBuffer
+			srv, c := newSimClient(t, voxsim.Config{Account: simAccountWith(simUsers(2))}, func(o *Options) {
+				o.Sleep, o.Logger = sl.sleep, logs.logger()
+			})
+			srv.Inject(voxsim.Fault{HTTPStatus: http.StatusTooManyRequests, RetryAfter: v, Times: 1})
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			_, err := c.GetUsers(ctx, GetUsersParams{ApplicationID: 1})
+			if err == nil || !strings.Contains(err.Error(), "no time left") {
+				t.Fatalf("err = %v; want no retry within a minute's deadline", err)
+			}
+			if srv.Stats().Requests != 1 || len(sl.got()) != 0 {
+				t.Errorf("%d requests, waits %v; want one request and no wait", srv.Stats().Requests, sl.got())
+			}
+			if !strings.Contains(logs.String(), "Retry-After is implausibly long") || !strings.Contains(logs.String(), v) {
+				t.Errorf("cap not logged with the header's value:\n%s", logs.String())
+			}
+			srv.Inject(voxsim.Fault{HTTPStatus: http.StatusTooManyRequests, RetryAfter: v, Times: 1})
+			if _, err := c.GetUsers(context.Background(), GetUsersParams{ApplicationID: 1}); err != nil {
+				t.Fatal(err)
+			}
+			if w := sl.got(); len(w) != 1 || w[0] != MaxRetryAfter {
+				t.Errorf("waits %v without a deadline, want one of %s", w, MaxRetryAfter)
+			}
+		})
 	}
 }
 
@@ -402,8 +437,10 @@ func TestSpeculativePagingWithHint(t *testing.T) {
 	if err != nil || !slices.Equal(userIDs(users), wantIDs(1001, 180)) {
 		t.Fatalf("after shrinking: %d users, %v", len(users), err)
 	}
-	if got := srv.Stats().Requests; got != 5 { // ceil(230/50): all planned at once from the hint
-		t.Errorf("%d requests with a hint, want 5", got)
+	// The hint plans ceil(230/50) = 5 pages, but the first answer's
+	// total_count (180) shrinks the plan to the ceil(180/50) = 4 it covers.
+	if got := srv.Stats().Requests; got != 4 {
+		t.Errorf("%d requests with a hint, want 4", got)
 	}
 }
 

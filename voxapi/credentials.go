@@ -8,7 +8,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"os"
 )
 
 // Credentials are the parts of a Voximplant service-account key file
@@ -59,23 +58,12 @@ func (e *CredentialsError) Unwrap() error { return e.Err }
 
 func quote(s string) string { return fmt.Sprintf("%q", s) }
 
-// LoadCredentials reads and parses a credentials.json file.
+// LoadCredentials reads and parses a credentials.json file, which must be
+// a regular file of at most MaxCredentialsBytes.
 func LoadCredentials(path string) (*Credentials, error) {
-	data, err := os.ReadFile(path)
+	data, err := readCredentialsFile(path)
 	if err != nil {
-		// The *PathError repeats the path; keep only its cause.
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		switch {
-		case errors.Is(err, os.ErrNotExist):
-			return nil, &CredentialsError{File: path, Reason: "does not exist (download a service-account key in the Voximplant control panel)", Err: err}
-		case errors.Is(err, os.ErrPermission):
-			// The cause says nothing more than the reason.
-			return nil, &CredentialsError{File: path, Reason: "permission denied: the exporter's user cannot read it (check its owner and mode)"}
-		}
-		return nil, &CredentialsError{File: path, Reason: "cannot read it", Err: err}
+		return nil, err
 	}
 	return ParseCredentials(data, path)
 }
@@ -96,6 +84,9 @@ type rawCredentials struct {
 func ParseCredentials(data []byte, source string) (*Credentials, error) {
 	fail := func(field, reason string) error {
 		return &CredentialsError{File: source, Field: field, Reason: reason}
+	}
+	if len(data) > MaxCredentialsBytes {
+		return nil, tooLarge(source, int64(len(data)))
 	}
 	var raw rawCredentials
 	if err := json.Unmarshal(data, &raw); err != nil {
@@ -170,6 +161,11 @@ func requiredString(raw json.RawMessage, dst *string) string {
 // maxKeyDER bounds the DER size of a private key block.
 const maxKeyDER = 8 << 10
 
+// MinRSABits is the smallest RSA key accepted. Go's crypto refuses to sign
+// with smaller keys, so a weaker key would pass start-up and then fail every
+// scrape; Voximplant issues 2048-bit keys.
+const MinRSABits = 2048
+
 // parseRSAPrivateKey accepts PKCS#8 ("BEGIN PRIVATE KEY") and PKCS#1
 // ("BEGIN RSA PRIVATE KEY") PEM. On failure it returns a reason that names
 // the problem without quoting the key.
@@ -194,18 +190,26 @@ func parseRSAPrivateKey(data []byte) (*rsa.PrivateKey, string) {
 		if !ok {
 			return nil, fmt.Sprintf("is a %s key, not RSA (Voximplant signs with RS256)", keyKind(k))
 		}
-		return rk, ""
+		return strongEnough(rk)
 	case "RSA PRIVATE KEY":
 		k, err := x509.ParsePKCS1PrivateKey(block.Bytes)
 		if err != nil {
 			return nil, "holds a PKCS#1 RSA block that does not parse"
 		}
-		return k, ""
+		return strongEnough(k)
 	case "ENCRYPTED PRIVATE KEY":
 		return nil, "is encrypted; store the key unencrypted as Voximplant issues it"
 	default:
 		return nil, fmt.Sprintf("holds a PEM block of type %q, not an RSA private key", block.Type)
 	}
+}
+
+// strongEnough refuses RSA keys under MinRSABits.
+func strongEnough(k *rsa.PrivateKey) (*rsa.PrivateKey, string) {
+	if bits := k.N.BitLen(); bits < MinRSABits {
+		return nil, fmt.Sprintf("is a %d-bit RSA key; at least %d bits are required (create a new service-account key in the Voximplant control panel)", bits, MinRSABits)
+	}
+	return k, ""
 }
 
 func keyKind(k any) string {

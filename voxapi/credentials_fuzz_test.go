@@ -1,7 +1,10 @@
 package voxapi
 
 import (
+	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -10,11 +13,26 @@ import (
 // its errors nor a parsed Credentials' String ever carry the key: no run of
 // 24 base64 characters from the input's key material (a private_key field
 // at the top level or under "result", minus its PEM armour lines) appears
-// in them. Seeds are in testdata/fuzz/FuzzParseCredentials.
+// in them. Input over MaxCredentialsBytes is refused for its size, and
+// LoadCredentials of the same bytes in a file says what ParseCredentials
+// says. Seeds are in testdata/fuzz/FuzzParseCredentials.
 func FuzzParseCredentials(f *testing.F) {
 	f.Add([]byte(`{"account_id":1,"key_id":"k","private_key":"-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n"}`))
+	f.Add(append([]byte(`{"account_id":1}`), bytes.Repeat([]byte(" "), MaxCredentialsBytes)...))
+	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := ParseCredentials(data, "fuzz.json")
+		if len(data) > MaxCredentialsBytes && (err == nil || !strings.Contains(err.Error(), "larger than 64 KiB")) {
+			t.Fatalf("%d bytes: err %v, want refused for its size", len(data), err)
+		}
+		path := filepath.Join(dir, "fuzz.json")
+		if werr := os.WriteFile(path, data, 0o600); werr != nil {
+			t.Fatal(werr)
+		}
+		_, lerr := LoadCredentials(path)
+		if (err == nil) != (lerr == nil) || err != nil && strings.ReplaceAll(lerr.Error(), path, "fuzz.json") != err.Error() {
+			t.Fatalf("LoadCredentials says %v, ParseCredentials %v", lerr, err)
+		}
 		var said string
 		switch {
 		case err != nil:

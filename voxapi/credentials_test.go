@@ -4,6 +4,9 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -45,6 +48,11 @@ func TestParseCredentialsRejects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	weak512, weak512PKCS8 := weakKeyPEMs(t)
+	k1024, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
 	good := func() map[string]any {
 		return map[string]any{"account_id": 4242, "key_id": "k-1", "private_key": keyPEM}
 	}
@@ -82,6 +90,9 @@ func TestParseCredentialsRejects(t *testing.T) {
 		{"result array of two", credsJSON(t, map[string]any{"result": []any{good(), good()}}), "result", "exactly one"},
 		{"result not object", []byte(`{"result": 5}`), "result", "not a JSON object"},
 		{"account_email number", with("account_email", 5), "account_email", "must be a string"},
+		{"private_key 512-bit PKCS#1", with("private_key", weak512), "private_key", "is a 512-bit RSA key; at least 2048 bits"},
+		{"private_key 512-bit PKCS#8", with("private_key", weak512PKCS8), "private_key", "is a 512-bit RSA key; at least 2048 bits"},
+		{"private_key 1024-bit", with("private_key", pkcs8PEM(t, k1024)), "private_key", "is a 1024-bit RSA key; at least 2048 bits"},
 		{"private_key huge block", with("private_key", "-----BEGIN PRIVATE KEY-----\n"+strings.Repeat("AAAA", 4000)+"\n-----END PRIVATE KEY-----\n"), "private_key", "far larger than an RSA service-account key"},
 	}
 	for _, tc := range cases {
@@ -105,6 +116,28 @@ func TestParseCredentialsRejects(t *testing.T) {
 			}
 		})
 	}
+}
+
+// weakKeyPEMs is a 512-bit RSA test key (testdata/weak-rsa512.pem: Go
+// no longer generates keys that small) as PKCS#1 and as PKCS#8 PEM.
+func weakKeyPEMs(t *testing.T) (pkcs1, pkcs8 string) {
+	t.Helper()
+	b, err := os.ReadFile("testdata/weak-rsa512.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, _ := pem.Decode(b)
+	if block == nil {
+		t.Fatal("testdata/weak-rsa512.pem holds no PEM block")
+	}
+	k, err := x509.ParsePKCS1PrivateKey(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k.N.BitLen() != 512 {
+		t.Fatalf("test key has %d bits, want 512", k.N.BitLen())
+	}
+	return string(b), pkcs8PEM(t, k)
 }
 
 func TestLoadCredentialsFileErrors(t *testing.T) {

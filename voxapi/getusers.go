@@ -103,7 +103,8 @@ func (c *Client) GetUsers(ctx context.Context, p GetUsersParams) (*GetUsersRespo
 	if count == 0 {
 		count = 20 // the API's default
 	}
-	return callFor(ctx, c, "GetUsers", v, func(r io.Reader) (*GetUsersResponse, error) {
+	limit := pageEnvelopeBytes + int64(count)*c.perUser
+	return callForLimit(ctx, c, "GetUsers", v, limit, func(r io.Reader) (*GetUsersResponse, error) {
 		return decodeGetUsersPage(r, count, p.ReturnLiveBalance == nil || *p.ReturnLiveBalance)
 	})
 }

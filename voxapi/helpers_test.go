@@ -1,15 +1,19 @@
 package voxapi
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // testKey is generated once per test binary: RSA generation is slow.
@@ -54,4 +58,49 @@ func writeFile(t testing.TB, name string, data []byte) string {
 
 func testCredentials() *Credentials {
 	return &Credentials{AccountID: 4242, KeyID: "key-1", PrivateKey: testKey()}
+}
+
+// logBuffer collects a client's log lines for a test to read while the
+// client's goroutines may still write (internal/testkit's LockedBuffer
+// cannot be imported here: testkit imports voxapi).
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// logger is a debug-level text logger writing into l.
+func (l *logBuffer) logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// recordSleeps replaces the client's sleeper: it records each wait asked
+// for and returns at once, so tests check Retry-After without waiting it.
+type recordSleeps struct {
+	mu    sync.Mutex
+	waits []time.Duration
+}
+
+func (r *recordSleeps) sleep(ctx context.Context, d time.Duration) error {
+	r.mu.Lock()
+	r.waits = append(r.waits, d)
+	r.mu.Unlock()
+	return ctx.Err()
+}
+
+func (r *recordSleeps) got() []time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]time.Duration(nil), r.waits...)
 }

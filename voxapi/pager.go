@@ -5,11 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"sync"
-
-	"golang.org/x/sync/semaphore"
 )
 
 // AppSelector names one application to read users of: by id, or by a name
@@ -62,7 +61,9 @@ type PageStats struct {
 // GetAllUsers reads every user of one application: ordered by user_id, with
 // skills and queues, advancing by the records each page actually returned,
 // until total_count is reached or a page comes back empty, deduplicated by
-// user_id. After the first page pages are fetched concurrently. The client
+// user_id. After the first page pages are fetched concurrently, in offset
+// order, by at most as many goroutines as requests may be in flight, so
+// that a false total_count costs neither goroutines nor requests. The client
 // remembers each application's last whole read (its total_count and the
 // server's page cap), so that the next read requests every expected page at
 // once instead of reading page 1 first; a failed read forgets it, so the
@@ -78,7 +79,8 @@ type PageStats struct {
 // read, the read fails. If it held still and only the count of distinct
 // users differs (the server's own list has a duplicate or a gap, read the
 // same way every time), that list is the server's answer: it is returned,
-// with a warning, rather than failing every scrape for ever.
+// with a warning (once per change), rather than failing every scrape for
+// ever.
 func (c *Client) GetAllUsers(ctx context.Context, app AppSelector, opts PageOptions) ([]User, PageStats, error) {
 	if opts.Hint.TotalCount == 0 {
 		opts.Hint = c.plans.get(app)
@@ -95,15 +97,21 @@ func (c *Client) GetAllUsers(ctx context.Context, app AppSelector, opts PageOpti
 func (c *Client) getAllUsers(ctx context.Context, app AppSelector, opts PageOptions) ([]User, PageStats, error) {
 	for attempt := 0; ; attempt++ {
 		users, st, err := c.getAllUsersOnce(ctx, app, opts)
-		if attempt >= maxRereads && errors.Is(err, errCountMismatch) && users != nil {
-			c.log.Warn("GetUsers pages hold a different number of distinct users than total_count on every read; serving the users read",
-				"application", app.String(), "err", err)
+		if errors.Is(err, errCountMismatch) && users != nil &&
+			(attempt >= maxRereads || c.disagreements.same(app, st.TotalCount, len(users))) {
+			// The same answer on every read (or as on the last scrape): the
+			// server's own list, served rather than failing every scrape.
+			if c.disagreements.changed(app, st.TotalCount, len(users)) {
+				c.log.Warn("GetUsers total_count disagrees with the users its pages returned; serving the users read",
+					"application", app.String(), "total_count", st.TotalCount, "users_returned", len(users))
+			}
 			return users, st, nil
 		}
 		if !errors.Is(err, ErrUsersChanged) || attempt >= maxRereads || ctx.Err() != nil {
 			if err != nil {
 				return nil, PageStats{}, err
 			}
+			c.disagreements.forget(app)
 			return users, st, nil
 		}
 		c.log.Debug("users changed while paging; reading the application again", "application", app.String(), "err", err)
@@ -134,9 +142,9 @@ func (c *Client) getAllUsersOnce(ctx context.Context, app AppSelector, opts Page
 	if opts.MaxUsers <= 0 {
 		opts.MaxUsers = DefaultMaxUsers
 	}
-	var sem *semaphore.Weighted
+	workers := c.maxInflight
 	if opts.Concurrency > 0 {
-		sem = semaphore.NewWeighted(int64(opts.Concurrency))
+		workers = min(workers, opts.Concurrency)
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -147,22 +155,21 @@ func (c *Client) getAllUsersOnce(ctx context.Context, app AppSelector, opts Page
 		cancel: cancel,
 		app:    app,
 		opts:   opts,
-		sem:    sem,
 		users:  make(map[int64]User),
 		step:   opts.PageSize,
+		end:    math.MaxInt,
+		limit:  opts.PageSize, // page 1 alone, until its total_count is known
 	}
+	p.more = sync.NewCond(&p.mu)
 	if h := opts.Hint; h.TotalCount > 0 {
 		if h.PageCap > 0 && h.PageCap < p.step {
 			p.step, p.cap = h.PageCap, h.PageCap
 		}
-		p.mu.Lock()
 		p.total = h.TotalCount
-		p.planLocked(0, h.TotalCount)
-		p.mu.Unlock()
-	} else {
-		p.mu.Lock()
-		p.spawnLocked(0, opts.PageSize)
-		p.mu.Unlock()
+		p.limit = min(h.TotalCount, opts.MaxUsers)
+	}
+	for range workers {
+		p.wg.Go(p.work)
 	}
 	p.wg.Wait()
 
@@ -181,73 +188,98 @@ func (c *Client) getAllUsersOnce(ctx context.Context, app AppSelector, opts Page
 	return out, st, nil
 }
 
-// pager is the state of one GetAllUsers call.
+// pager is the state of one GetAllUsers call. A fixed number of workers
+// (the request bound) take pages in offset order, so neither goroutines
+// nor requests scale with total_count: a server claiming a million users
+// costs the pages its answers actually fill, plus at most one page per
+// worker past the first empty one.
 type pager struct {
 	c      *Client
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 	app    AppSelector
 	opts   PageOptions
-	sem    *semaphore.Weighted // nil: only the client's own bound
 	wg     sync.WaitGroup
 
 	mu       sync.Mutex
+	more     *sync.Cond // signalled when the plan grows, a page ends or the read fails
 	users    map[int64]User
-	total    int  // latest total_count
-	answered bool // a page has reported total_count
-	planned  int  // offsets below this are covered by a scheduled range
-	step     int  // records per request: the page size, or the server's cap
+	total    int    // latest total_count
+	answered bool   // a page has reported total_count
+	next     int    // the next offset of the plan not yet taken
+	limit    int    // the plan covers offsets below this (total_count, once known)
+	end      int    // an empty page came back at this offset: nothing is planned past it
+	rest     []span // the parts of short pages still to fetch, before next
+	busy     int    // pages in flight, each of which may grow the plan
+	step     int    // records per request: the page size, or the server's cap
 	cap      int
 	requests int
 	err      error
 }
 
-// planLocked schedules pages of step records covering [from, to). The
-// last page asks for a whole step too: if total_count has grown by less
-// than what remains of that page, the growth arrives in the same round
-// trip instead of costing another.
-func (p *pager) planLocked(from, to int) {
-	for off := from; off < to; off += p.step {
-		p.spawnLocked(off, p.step)
-	}
-}
+// span is count records from offset.
+type span struct{ off, n int }
 
-// spawnLocked starts fetching n records at offset off.
-func (p *pager) spawnLocked(off, n int) {
-	if end := off + n; end > p.planned {
-		p.planned = end
-	}
-	p.wg.Add(1)
-	go p.fetch(off, n)
-}
-
-func (p *pager) fail(err error) {
-	p.mu.Lock()
-	if p.err == nil {
-		p.err = err
-	}
-	p.mu.Unlock()
-	p.cancel(err)
-}
-
-func (p *pager) fetch(off, n int) {
-	defer p.wg.Done()
-	if p.sem != nil {
-		// The slot is held until the answer is taken in, so that with a
-		// bound of one a page that fails the read is seen before the next
-		// page is asked for.
-		if err := p.sem.Acquire(p.ctx, 1); err != nil {
-			p.fail(context.Cause(p.ctx))
+// work fetches pages until the plan is done, no page in flight can grow
+// it, or the read fails.
+func (p *pager) work() {
+	for {
+		sp, ok := p.take()
+		if !ok {
 			return
 		}
-		defer p.sem.Release(1)
+		p.fetch(sp)
 	}
+}
+
+// take waits for the next page of the plan: the rest of a short page
+// first, then the next offset. The last page asks for a whole step too:
+// if total_count has grown by less than what remains of that page, the
+// growth arrives in the same round trip instead of costing another.
+func (p *pager) take() (span, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for {
+		if p.err != nil {
+			return span{}, false
+		}
+		for len(p.rest) > 0 {
+			sp := p.rest[0]
+			p.rest = p.rest[1:]
+			if sp.off < p.end {
+				p.busy++
+				return sp, true
+			}
+		}
+		if p.next < min(p.limit, p.end) {
+			sp := span{p.next, p.step}
+			p.next += p.step
+			p.busy++
+			return sp, true
+		}
+		if p.busy == 0 {
+			p.more.Broadcast() // the plan is done: release the waiting workers
+			return span{}, false
+		}
+		p.more.Wait()
+	}
+}
+
+func (p *pager) failLocked(err error) {
+	if p.err == nil {
+		p.err = err
+		p.cancel(err)
+	}
+}
+
+// fetch requests one page and takes its answer into the plan.
+func (p *pager) fetch(sp span) {
 	params := GetUsersParams{
 		OrderBy:    "user_id",
 		WithSkills: true,
 		WithQueues: true,
-		Count:      n,
-		Offset:     off,
+		Count:      sp.n,
+		Offset:     sp.off,
 	}
 	if p.app.ID != 0 {
 		params.ApplicationID = p.app.ID
@@ -258,29 +290,30 @@ func (p *pager) fetch(off, n int) {
 	p.requests++
 	p.mu.Unlock()
 	resp, err := p.c.GetUsers(p.ctx, params)
-	if err != nil {
-		p.fail(fmt.Errorf("application %s: users at offset %d: %w", p.app, off, err))
-		return
-	}
 
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	defer p.more.Broadcast()
+	p.busy--
+	if err != nil {
+		p.failLocked(fmt.Errorf("application %s: users at offset %d: %w", p.app, sp.off, err))
+		return
+	}
 	if p.err != nil {
 		return
 	}
 	total := int(resp.TotalCount)
 	if total < 0 || total > p.opts.MaxUsers {
-		p.err = fmt.Errorf("application %s: total_count %d is outside 0..%d", p.app, resp.TotalCount, p.opts.MaxUsers)
-		p.cancel(p.err)
+		p.failLocked(fmt.Errorf("application %s: total_count %d is outside 0..%d", p.app, resp.TotalCount, p.opts.MaxUsers))
 		return
 	}
 	if p.answered && total != p.total {
-		p.err = fmt.Errorf("application %s: %w: total_count went from %d to %d", p.app, ErrUsersChanged, p.total, total)
-		p.cancel(p.err)
+		p.failLocked(fmt.Errorf("application %s: %w: total_count went from %d to %d", p.app, ErrUsersChanged, p.total, total))
 		return
 	}
 	p.answered = true
 	p.total = total
+	p.limit = total // grown, or this was page 1: the plan covers what it reveals
 	for _, u := range resp.Result {
 		if _, dup := p.users[u.UserID]; !dup {
 			p.users[u.UserID] = u
@@ -288,23 +321,60 @@ func (p *pager) fetch(off, n int) {
 	}
 	got := len(resp.Result)
 	if got == 0 {
-		return // an empty page ends this range, whatever total_count says
+		// The list ends here, whatever total_count says: plan nothing past
+		// it (a total_count the pages do not bear out is then reported by
+		// the count of distinct users).
+		p.end = min(p.end, sp.off)
+		return
 	}
-	if got < n && off+got < total {
+	if got < sp.n && sp.off+got < total {
 		// A short page before the end: the server caps count. Plan with the
-		// cap from now on, and fetch the rest of this range.
+		// cap from now on, and fetch the rest of this page.
 		if p.cap == 0 || got < p.cap {
 			p.cap = got
 		}
 		p.step = min(p.step, p.cap)
-		for rest := off + got; rest < off+n && rest < total; rest += p.step {
-			p.spawnLocked(rest, min(p.step, off+n-rest))
+		for r := sp.off + got; r < sp.off+sp.n && r < total; r += p.step {
+			p.rest = append(p.rest, span{r, min(p.step, sp.off+sp.n-r)})
 		}
 	}
-	if p.planned < total {
-		// total_count grew, or this was page 1: plan what it reveals.
-		p.planLocked(p.planned, total)
+}
+
+// countDisagreements remembers, per application, the total_count and the
+// count of distinct users returned of the last read served although they
+// differ, so that a server whose count steadily lies is logged once per
+// change (not on every scrape) and costs one read, not three.
+type countDisagreements struct {
+	mu sync.Mutex
+	m  map[string][2]int
+}
+
+// same reports whether the application's last served read disagreed in
+// exactly this way.
+func (d *countDisagreements) same(app AppSelector, total, users int) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	v, ok := d.m[app.String()]
+	return ok && v == [2]int{total, users}
+}
+
+// changed records the disagreement and reports whether it is new.
+func (d *countDisagreements) changed(app AppSelector, total, users int) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.m == nil {
+		d.m = map[string][2]int{}
 	}
+	v, ok := d.m[app.String()]
+	d.m[app.String()] = [2]int{total, users}
+	return !ok || v != [2]int{total, users}
+}
+
+// forget is called after a read whose pages agree with total_count.
+func (d *countDisagreements) forget(app AppSelector) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	delete(d.m, app.String())
 }
 
 // pagePlans remembers each application's last whole read, keyed by the

@@ -92,14 +92,25 @@ func TestAPIErrorRetryable(t *testing.T) {
 
 func TestRetryAfterParsing(t *testing.T) {
 	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
-	if d := parseRetryAfter("7", now); d != 7*time.Second {
-		t.Errorf("seconds: %v", d)
-	}
-	if d := parseRetryAfter(now.Add(3*time.Second).Format(http.TimeFormat), now); d != 3*time.Second {
-		t.Errorf("date: %v", d)
-	}
-	if d := parseRetryAfter("soon", now); d != 0 {
-		t.Errorf("garbage: %v", d)
+	for _, tc := range []struct {
+		v      string
+		want   time.Duration
+		capped bool
+	}{
+		{"7", 7 * time.Second, false},
+		{now.Add(3 * time.Second).Format(http.TimeFormat), 3 * time.Second, false},
+		{"soon", 0, false},
+		{"-5", 0, false},
+		{"3600", time.Hour, false},
+		{"3601", MaxRetryAfter, true},
+		{"9223372037", MaxRetryAfter, true}, // × 1e9 overflows int64
+		{"18446744073709551616", MaxRetryAfter, true},
+		{now.AddDate(300, 0, 0).Format(http.TimeFormat), MaxRetryAfter, true},
+	} {
+		d, capped := parseRetryAfter(tc.v, now)
+		if d != tc.want || capped != tc.capped {
+			t.Errorf("parseRetryAfter(%q) = %v, %v; want %v, %v", tc.v, d, capped, tc.want, tc.capped)
+		}
 	}
 	if d := repeatAfter("Please repeat the request after 2 seconds"); d != 2*time.Second {
 		t.Errorf("416 message: %v", d)

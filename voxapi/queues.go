@@ -105,7 +105,7 @@ func pageAll[T any](ctx context.Context, c *Client, method string, base url.Valu
 		v.Set("offset", strconv.Itoa(offset))
 		var page []T
 		var total int64
-		err := c.call(ctx, method, v, func(r io.Reader) error {
+		err := c.call(ctx, method, v, 0, func(r io.Reader) error {
 			var derr error
 			page, total, derr = decode(r)
 			return derr

@@ -88,6 +88,9 @@ func (s *Server) getUsers(p *paramReader) (any, *apiError) {
 	page = page[:min(count, len(page))]
 	view := usersView{withSkills: withSkills, withQueues: withQueues, showingSkill: showingSkill, liveBalance: liveBalance}
 	out := getUsersJSON{Result: make([]userJSON, 0, len(page)), TotalCount: len(matched), Count: len(page)}
+	if s.claimedTotal > 0 {
+		out.TotalCount = s.claimedTotal
+	}
 	for _, u := range page {
 		out.Result = append(out.Result, acct.encodeUser(u, view))
 	}

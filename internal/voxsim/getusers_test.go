@@ -545,3 +545,18 @@ func TestAccountAccessorsCopy(t *testing.T) {
 		t.Errorf("after UpdateUsers: %v, want [2 3 5]", got)
 	}
 }
+
+// TestClaimTotalCount: a claimed total_count replaces the true one on
+// every page, records unchanged; 0 restores the truth.
+func TestClaimTotalCount(t *testing.T) {
+	h := newHarness(t, nil)
+	h.srv.ClaimTotalCount(1_000_000)
+	m := h.call("GetUsers", vals("application_name", "acme", "count", "2", "offset", "2"))
+	if got := int(m["total_count"].(float64)); got != 1_000_000 || !slices.Equal(userIDs(t, m), []int64{1, 7}) {
+		t.Errorf("total_count %d ids %v, want the claim over the true page", got, userIDs(t, m))
+	}
+	h.srv.ClaimTotalCount(0)
+	if m := h.call("GetUsers", vals("application_name", "acme")); int(m["total_count"].(float64)) != 5 {
+		t.Errorf("total_count %v after the claim ended, want 5", m["total_count"])
+	}
+}

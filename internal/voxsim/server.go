@@ -107,9 +107,12 @@ type Server struct {
 	cfg Config
 	log *slog.Logger
 
-	mu   sync.Mutex // guards acct and evo
+	mu   sync.Mutex // guards acct, evo and claimedTotal
 	acct Account
 	evo  *evolver
+	// claimedTotal, when positive, is the total_count GetUsers reports
+	// whatever it matched: a server whose count lies (ClaimTotalCount).
+	claimedTotal int
 
 	faults faultQueue
 	stats  statsRecorder
@@ -218,6 +221,14 @@ func (s *Server) UpdateUsers(fn func(users []User) []User) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.acct.Users = cloneUsers(fn(s.acct.Users))
+}
+
+// ClaimTotalCount makes GetUsers report n as total_count whatever it
+// matched, as a server with a wrong count would; 0 reports the truth again.
+func (s *Server) ClaimTotalCount(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.claimedTotal = n
 }
 
 // SetCalls replaces the calls in the queues, e.g. to build an exact

@@ -153,8 +153,8 @@ func build(root, bin string) (string, error) {
 
 // sourceKey hashes the build's inputs: env (the go env settings), go.mod,
 // go.sum and every non-test Go file of the module, by path and content.
-// cacheable is false when a Go file embeds files or uses cgo, whose inputs
-// the key would miss.
+// Files embedded by name are hashed too; cacheable is false when a Go
+// file embeds by pattern or uses cgo, whose inputs the key would miss.
 func sourceKey(root string, env []byte) (key string, cacheable bool, err error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "%q\n%q\n", buildArgs, env)
@@ -179,11 +179,30 @@ func sourceKey(root string, env []byte) (key string, cacheable bool, err error) 
 		if err != nil {
 			return err
 		}
-		if uncacheable.Match(data) {
+		if cgo.Match(data) {
 			cacheable = false
 		}
 		fmt.Fprintf(h, "%s %d\n", filepath.ToSlash(rel), len(data))
 		h.Write(data)
+		// A file embedded by name is an input like the Go files: hash it.
+		// A pattern (glob or directory) would need the go command's
+		// matching: not cacheable.
+		for _, m := range embed.FindAllSubmatch(data, -1) {
+			for _, pat := range strings.Fields(string(m[1])) {
+				f := filepath.Join(filepath.Dir(p), filepath.FromSlash(pat))
+				fi, err := os.Stat(f)
+				if strings.ContainsAny(pat, "*?[\"'`") || err != nil || !fi.Mode().IsRegular() {
+					cacheable = false
+					continue
+				}
+				content, err := os.ReadFile(f)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(h, "embed %s %d\n", filepath.ToSlash(filepath.Join(filepath.Dir(rel), pat)), len(content))
+				h.Write(content)
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -192,8 +211,12 @@ func sourceKey(root string, env []byte) (key string, cacheable bool, err error) 
 	return hex.EncodeToString(h.Sum(nil))[:16], cacheable, nil
 }
 
-// uncacheable matches a go:embed directive or an import of cgo's "C".
-var uncacheable = regexp.MustCompile(`(?m)^//go:embed\s|^import\s+"C"|^\s*"C"\s*$`)
+// cgo matches an import of cgo's "C"; embed a go:embed directive and its
+// patterns.
+var (
+	cgo   = regexp.MustCompile(`(?m)^import\s+"C"|^\s*"C"\s*$`)
+	embed = regexp.MustCompile(`(?m)^//go:embed\s+(.+)$`)
+)
 
 // removeStale removes the binaries of other keys not used for staleAfter;
 // the caller holds the lock.
