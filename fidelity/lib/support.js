@@ -57,9 +57,11 @@ async function newClient(info) {
 function interfaces(file) {
   const src = fs.readFileSync(path.join(clientDir, 'dist', file), 'utf8');
   const out = {};
-  for (const m of src.matchAll(/export interface (\w+) \{([\s\S]*?)\n\}/g)) {
+  // An empty interface is written on one line ({}): matched alone, so
+  // that it does not swallow the next declaration.
+  for (const m of src.matchAll(/export interface (\w+) \{(?:\}|([\s\S]*?)\n\})/g)) {
     const fields = {};
-    for (const f of m[2].matchAll(/^\s+(\w+)(\?)?: ([^;]+);/gm)) {
+    for (const f of (m[2] || '').matchAll(/^\s+(\w+)(\?)?: ([^;]+);/gm)) {
       fields[f[1]] = { type: f[3].trim(), optional: f[2] === '?' };
     }
     out[m[1]] = fields;
