@@ -10,14 +10,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/klauspost/compress/gzip"
 	"golang.org/x/sync/semaphore"
 )
 
@@ -235,18 +232,6 @@ func (c *Client) call(ctx context.Context, method string, params url.Values, lim
 	}
 }
 
-// sleepCtx waits d, or until ctx ends, whichever comes first.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	case <-t.C:
-		return nil
-	}
-}
-
 // callFor is call for a method whose answer decode turns into a T, within
 // MaxResponseBytes.
 func callFor[T any](ctx context.Context, c *Client, method string, params url.Values, decode func(io.Reader) (T, error)) (T, error) {
@@ -266,63 +251,6 @@ func callForLimit[T any](ctx context.Context, c *Client, method string, params u
 		return zero, err
 	}
 	return out, nil
-}
-
-// backoff is the full-jitter exponential back-off for the given retry.
-func (c *Client) backoff(attempt int) time.Duration {
-	d := c.backoffBase << attempt
-	if d <= 0 || d > c.backoffMax {
-		d = c.backoffMax
-	}
-	return d/2 + rand.N(d/2+1)
-}
-
-// retryable reports whether err is worth another attempt.
-func retryable(err error) bool {
-	var ae *APIError
-	if errors.As(err, &ae) {
-		return ae.Retryable()
-	}
-	var de *DecodeError
-	if errors.As(err, &de) {
-		return !de.TooLarge
-	}
-	return true // transport errors: refused, reset, timeouts of one attempt
-}
-
-// DecodeError is a 2xx answer whose body could not be read as the method's
-// JSON (truncated, malformed, HTML from a proxy, too large).
-type DecodeError struct {
-	Method   string
-	TooLarge bool
-	Err      error
-}
-
-func (e *DecodeError) Error() string {
-	return fmt.Sprintf("voximplant %s: unreadable answer: %v", e.Method, e.Err)
-}
-
-func (e *DecodeError) Unwrap() error { return e.Err }
-
-// errBodyTooLarge is returned once the body passes MaxResponseBytes.
-var errBodyTooLarge = errors.New("answer larger than the response size limit")
-
-// limitedReader fails, rather than truncating silently, past its limit.
-type limitedReader struct {
-	r    io.Reader
-	left int64
-}
-
-func (l *limitedReader) Read(p []byte) (int, error) {
-	if l.left <= 0 {
-		return 0, errBodyTooLarge
-	}
-	if int64(len(p)) > l.left {
-		p = p[:l.left]
-	}
-	n, err := l.r.Read(p)
-	l.left -= int64(n)
-	return n, err
 }
 
 // do makes one HTTP request and classifies its result. It asks for gzip
@@ -420,82 +348,4 @@ func (c *Client) do(ctx context.Context, method, body, token string, limit int64
 		return &DecodeError{Method: method, TooLarge: errors.Is(err, errBodyTooLarge), Err: err}
 	}
 	return nil
-}
-
-// decodedBody is resp's body as sent before any Content-Encoding: gzip is
-// inflated here, under the caller's limit; identity passes through.
-func decodedBody(resp *http.Response) (io.Reader, error) {
-	switch enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))); enc {
-	case "", "identity":
-		return resp.Body, nil
-	case "gzip", "x-gzip":
-		zr, err := gzip.NewReader(resp.Body)
-		if err != nil {
-			return nil, fmt.Errorf("gzip answer: %w", err)
-		}
-		return zr, nil
-	default:
-		return nil, fmt.Errorf("answer in an encoding not asked for: %q", enc)
-	}
-}
-
-// redactURLError keeps the error's cause but not its URL, which is harmless
-// today but may one day carry a query string.
-func redactURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return fmt.Errorf("%s: %w", ue.Op, ue.Err)
-	}
-	return err
-}
-
-// isTransport reports a failure to read the body off the connection (reset,
-// unexpected EOF), as opposed to a body that arrived but does not parse.
-func isTransport(err error) bool {
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return false // truncated JSON reads as this; it is a decode problem
-	}
-	var ne interface{ Timeout() bool }
-	return errors.As(err, &ne) || strings.Contains(err.Error(), "connection reset")
-}
-
-// MaxRetryAfter caps the wait a server's Retry-After can ask for. Larger
-// values (up to overflowing time.Duration) are read as this cap, which is
-// longer than any scrape deadline, so the call fails at once with "no time
-// left" instead of ignoring the header or sleeping for years.
-const MaxRetryAfter = time.Hour
-
-// parseRetryAfter reads a Retry-After header: delta seconds or an HTTP date.
-// capped reports a value above MaxRetryAfter, which is returned as the cap.
-func parseRetryAfter(v string, now time.Time) (d time.Duration, capped bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if s, err := strconv.ParseUint(v, 10, 64); err == nil {
-		if s > uint64(MaxRetryAfter/time.Second) {
-			return MaxRetryAfter, true
-		}
-		return time.Duration(s) * time.Second, false
-	} else if errors.Is(err, strconv.ErrRange) {
-		return MaxRetryAfter, true // all digits, beyond uint64
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		if t.Sub(now) > MaxRetryAfter { // Sub saturates rather than wraps
-			return MaxRetryAfter, true
-		}
-		return t.Sub(now), false
-	}
-	return 0, false
-}
-
-// repeatAfter extracts N from code 416's "repeat after N seconds" message;
-// without a number it asks for one second.
-func repeatAfter(msg string) time.Duration {
-	for f := range strings.FieldsFuncSeq(msg, func(r rune) bool { return r < '0' || r > '9' }) {
-		if n, err := strconv.Atoi(f); err == nil && n > 0 && n < 3600 {
-			return time.Duration(n) * time.Second
-		}
-	}
-	return time.Second
 }
