@@ -265,3 +265,25 @@ func TestPassEndedIsNotJoined(t *testing.T) {
 		t.Fatal("the next scrape joined a pass that had ended")
 	}
 }
+
+// TestPassContextCancelsDerivedContexts: a context derived from a pass's
+// ends with it (through AfterFunc), with the pass's error; one whose own
+// cancel came first is not touched.
+func TestPassContextCancelsDerivedContexts(t *testing.T) {
+	pctx := newPassContext()
+	child, cancel := context.WithCancel(pctx)
+	defer cancel()
+	early, cancelEarly := context.WithTimeout(pctx, time.Hour)
+	cancelEarly()
+	pctx.end(context.DeadlineExceeded)
+	<-child.Done()
+	if !errors.Is(child.Err(), context.DeadlineExceeded) {
+		t.Errorf("derived context ended with %v, want the pass's deadline", child.Err())
+	}
+	if !errors.Is(early.Err(), context.Canceled) {
+		t.Errorf("a context cancelled before the pass ended: %v", early.Err())
+	}
+	after, cancelAfter := context.WithCancel(pctx) // derived from an ended pass
+	defer cancelAfter()
+	<-after.Done()
+}

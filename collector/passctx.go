@@ -13,9 +13,10 @@ import (
 // when that deadline passes (context.DeadlineExceeded) or when every
 // scrape gave up on it (context.Canceled).
 //
-// Contexts derived from it watch Done (the context package starts a
-// goroutine for a parent it does not know), and read Deadline when they
-// are made: a request made after the deadline moved sees the new one.
+// Contexts derived from it are cancelled through AfterFunc (the context
+// package uses it instead of a goroutine per derived context), and read
+// Deadline when they are made: a request made after the deadline moved
+// sees the new one.
 type passContext struct {
 	done chan struct{}
 
@@ -23,6 +24,8 @@ type passContext struct {
 	err      error
 	deadline time.Time // zero: none yet
 	timer    *time.Timer
+	after    map[int]func() // AfterFunc's functions not yet stopped or run
+	nextID   int
 }
 
 // newPassContext returns a pass context with no deadline yet. Deadlines
@@ -49,6 +52,30 @@ func (c *passContext) Err() error {
 // Value holds nothing: a pass serves every scrape alike, so it carries no
 // scrape's values.
 func (c *passContext) Value(any) any { return nil }
+
+// AfterFunc arranges for f to run in its own goroutine once the context
+// ends; stop reports whether it stopped f from running.
+func (c *passContext) AfterFunc(f func()) (stop func() bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err != nil {
+		go f()
+		return func() bool { return false }
+	}
+	if c.after == nil {
+		c.after = map[int]func(){}
+	}
+	id := c.nextID
+	c.nextID++
+	c.after[id] = f
+	return func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		_, pending := c.after[id]
+		delete(c.after, id)
+		return pending
+	}
+}
 
 // extendTo moves the deadline to dl if that is later (or there was none).
 // It does nothing once the context has ended.
@@ -82,4 +109,8 @@ func (c *passContext) end(err error) {
 		c.timer.Stop()
 	}
 	close(c.done)
+	for _, f := range c.after {
+		go f()
+	}
+	c.after = nil
 }

@@ -91,15 +91,37 @@ func staffedOperators(apps []AppUsers) map[int64]int {
 // AFTER_SERVICE, bound to it) from this pass's users; nil when they were
 // not read, which leaves out the predictions.
 func queueStatsMetrics(data *QueueStatsData, opts StaffingOptions, staffed map[int64]int) (*Result, error) {
-	r := &queueStatsResult{readAt: data.ReadAt, window: data.Window, staffed: staffed}
-	for _, q := range data.Queues {
-		qs, err := outcomes(q, data.Records[q.ID], opts)
-		if err != nil {
-			return nil, err
+	byID, err := data.outcomes(opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &queueStatsResult{readAt: data.ReadAt, window: data.Window}
+	// What the operators on shift deliver: once per queue and pass (a
+	// queue served under several applications has one staffing).
+	preds := map[int64]*shiftPrediction{}
+	for id, o := range byID {
+		if s := o.staffing; s != nil && staffed != nil {
+			n := staffed[id]
+			sp := &shiftPrediction{staffed: n}
+			sp.preds, sp.abandon, sp.hasAbandon = s.predict(n)
+			preds[id] = sp
 		}
-		r.queues = append(r.queues, qs)
+	}
+	for _, q := range data.Queues {
+		o := byID[q.ID]
+		o.ref, o.shift = q, preds[q.ID]
+		r.queues = append(r.queues, o)
 	}
 	return &Result{Collect: r.Collect}, nil
+}
+
+// shiftPrediction is what the operators staffed now deliver at the
+// window's load.
+type shiftPrediction struct {
+	staffed    int
+	preds      []prediction
+	abandon    float64
+	hasAbandon bool
 }
 
 // outcomes turns one queue's records into what is served. With
@@ -185,16 +207,16 @@ type queueOutcomes struct {
 	sl                                      []voxapi.ServiceLevelStat
 	thresholds                              []float64 // the queue's, or the default
 	wait, handle, abandon                   *voxapi.Aggregate
-	staffing                                *staffing // nil when the handle time is unknown
-	bad                                     badItems  // items in an undocumented shape: their series are left out
+	staffing                                *staffing        // nil when the handle time is unknown
+	bad                                     badItems         // items in an undocumented shape: their series are left out
+	shift                                   *shiftPrediction // nil without this pass's users or without a load
 }
 
 // queueStatsResult is one whole read of every watched queue.
 type queueStatsResult struct {
-	staffed map[int64]int // nil: no predictions
-	readAt  time.Time
-	window  time.Duration
-	queues  []queueOutcomes
+	readAt time.Time
+	window time.Duration
+	queues []queueOutcomes
 }
 
 var (
@@ -300,15 +322,13 @@ func (r *queueStatsResult) Collect(ch chan<- prometheus.Metric) {
 			if p, ok := s.patience(); ok {
 				g(qsPatienceDesc, p)
 			}
-			if r.staffed != nil {
-				n := r.staffed[q.ref.ID]
-				g(qsStaffedDesc, float64(n))
-				preds, abandon, hasAbandon := s.predict(n)
-				for _, p := range preds {
+			if sp := q.shift; sp != nil {
+				g(qsStaffedDesc, float64(sp.staffed))
+				for _, p := range sp.preds {
 					g(qsPredictedSLDesc, p.serviceLevel, p.threshold, p.model)
 				}
-				if hasAbandon {
-					g(qsPredictedAbandonDesc, abandon, modelErlangA)
+				if sp.hasAbandon {
+					g(qsPredictedAbandonDesc, sp.abandon, modelErlangA)
 				}
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -23,6 +24,33 @@ type QueueStatsData struct {
 	// Records are GetACDQueueStatistics' records by queue id; a queue with
 	// no call in the window has none.
 	Records map[int64][]voxapi.QueueStatsRecord
+
+	// byID is each queue's outcomes and staffing, computed from Records
+	// once per read, not on every scrape that serves it: the staffing
+	// models are the costly part of a scrape.
+	once  sync.Once
+	byID  map[int64]queueOutcomes
+	byErr error
+}
+
+// outcomes is every queue's outcomes by id, computed on the first call.
+// opts are the queue_stats collector's, the same on every call.
+func (d *QueueStatsData) outcomes(opts StaffingOptions) (map[int64]queueOutcomes, error) {
+	d.once.Do(func() {
+		d.byID = make(map[int64]queueOutcomes, len(d.Records))
+		for _, q := range d.Queues {
+			if _, done := d.byID[q.ID]; done {
+				continue
+			}
+			o, err := outcomes(q, d.Records[q.ID], opts)
+			if err != nil {
+				d.byID, d.byErr = nil, err
+				return
+			}
+			d.byID[q.ID] = o
+		}
+	})
+	return d.byID, d.byErr
 }
 
 // QueueStats is the queue statistics over [now-window, now], read at most

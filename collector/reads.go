@@ -212,11 +212,12 @@ type AppUsers struct {
 	Users []voxapi.User
 }
 
-// readUsers reads every application concurrently, each asked for by the
-// selector sel gives; the first application that fails cancels the others'
-// reads and fails the whole read.
-func readUsers(ctx context.Context, api API, apps []voxapi.AppSelector, sel func(voxapi.AppSelector) (voxapi.AppSelector, error), opts voxapi.PageOptions) ([]AppUsers, error) {
-	out := make([]AppUsers, len(apps))
+// eachApp reads every watched application concurrently, each asked for by
+// the selector sel gives; the first application that fails cancels the
+// others' reads and fails the whole read.
+func eachApp[T any](ctx context.Context, apps []voxapi.AppSelector, sel func(voxapi.AppSelector) (voxapi.AppSelector, error),
+	read func(ctx context.Context, app, s voxapi.AppSelector) (T, error)) ([]T, error) {
+	out := make([]T, len(apps))
 	g, gctx := errgroup.WithContext(ctx)
 	for i, app := range apps {
 		g.Go(func() error {
@@ -224,18 +225,22 @@ func readUsers(ctx context.Context, api API, apps []voxapi.AppSelector, sel func
 			if err != nil {
 				return err
 			}
-			users, _, err := api.GetAllUsers(gctx, s, opts)
-			if err != nil {
-				return err
-			}
-			out[i] = AppUsers{App: app, Users: users}
-			return nil
+			out[i], err = read(gctx, app, s)
+			return err
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// readUsers reads every application's users (every page).
+func readUsers(ctx context.Context, api API, apps []voxapi.AppSelector, sel func(voxapi.AppSelector) (voxapi.AppSelector, error), opts voxapi.PageOptions) ([]AppUsers, error) {
+	return eachApp(ctx, apps, sel, func(ctx context.Context, app, s voxapi.AppSelector) (AppUsers, error) {
+		users, _, err := api.GetAllUsers(ctx, s, opts)
+		return AppUsers{App: app, Users: users}, err
+	})
 }
 
 // Directory is GetQueues' answer per watched application, by
@@ -277,28 +282,15 @@ type SQAppState struct {
 // readSQStates reads every SmartQueue of every watched application, one
 // GetSQState per application, concurrently; any failure fails the read.
 func readSQStates(ctx context.Context, api API, apps []voxapi.AppSelector, sel func(voxapi.AppSelector) (voxapi.AppSelector, error)) ([]SQAppState, error) {
-	out := make([]SQAppState, len(apps))
-	g, gctx := errgroup.WithContext(ctx)
-	for i, app := range apps {
-		g.Go(func() error {
-			s, err := sel(app)
-			if err != nil {
-				return err
-			}
-			qs, err := api.GetSQState(gctx, voxapi.SQStateParams{App: s}) // no ids: sq_queue_id=all
-			if err != nil {
-				return fmt.Errorf("%s for application %s: %w", sqStateMethod, app, err)
-			}
-			slices.SortStableFunc(qs, func(a, b voxapi.SQQueueState) int { return cmp.Compare(a.SQQueueID, b.SQQueueID) })
-			qs = slices.CompactFunc(qs, func(a, b voxapi.SQQueueState) bool { return a.SQQueueID == b.SQQueueID })
-			out[i] = SQAppState{App: app, Sel: s, Queues: qs}
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return eachApp(ctx, apps, sel, func(ctx context.Context, app, s voxapi.AppSelector) (SQAppState, error) {
+		qs, err := api.GetSQState(ctx, voxapi.SQStateParams{App: s}) // no ids: sq_queue_id=all
+		if err != nil {
+			return SQAppState{}, fmt.Errorf("%s for application %s: %w", sqStateMethod, app, err)
+		}
+		slices.SortStableFunc(qs, func(a, b voxapi.SQQueueState) int { return cmp.Compare(a.SQQueueID, b.SQQueueID) })
+		qs = slices.CompactFunc(qs, func(a, b voxapi.SQQueueState) bool { return a.SQQueueID == b.SQQueueID })
+		return SQAppState{App: app, Sel: s, Queues: qs}, nil
+	})
 }
 
 // hint is what to do about an API error, or "".

@@ -159,16 +159,60 @@ func sqWindowFigures(data *SQMetricsData, units sqUnits) map[sqQueueKey]*sqFigur
 }
 
 // sqMetricsSamples turns a read's answers into series, queue by queue in
-// the order of the state the read covered.
-// staffed is the agents now staffed on each queue from this pass's state,
-// for the predictions.
+// the order of the state the read covered: the read's own series (figures,
+// load, requirements, patience), computed once per read, and what the
+// agents staffed now deliver, computed for this pass. staffed is the
+// agents now staffed on each queue from this pass's state.
 func sqMetricsSamples(data *SQMetricsData, opts StaffingOptions, ts []time.Duration, units sqUnits, staffed map[sqQueueKey]int) ([]sqSample, error) {
+	rs, err := data.series(opts, ts, units)
+	if err != nil {
+		return nil, err
+	}
+	samples := slices.Clip(rs.samples)
+	for _, q := range rs.staffed {
+		n, known := staffed[q.key]
+		if !known {
+			continue // not in this pass's state
+		}
+		preds, abandon, hasAbandon := q.staffing.predict(n)
+		for _, p := range preds {
+			samples = append(samples, sqSample{desc: sqPredictedSLDesc, value: p.serviceLevel, labels: append(slices.Clip(q.labels), p.threshold, p.model)})
+		}
+		if hasAbandon {
+			samples = append(samples, sqSample{desc: sqPredictedAbandonDesc, value: abandon, labels: append(slices.Clip(q.labels), modelErlangA)})
+		}
+	}
+	return samples, nil
+}
+
+// sqReadSeries are the series of one read that no pass changes.
+type sqReadSeries struct {
+	samples []sqSample
+	staffed []sqStaffedQueue // the queues with a load, for the predictions
+}
+
+// sqStaffedQueue is a queue's staffing and its labels.
+type sqStaffedQueue struct {
+	key      sqQueueKey
+	labels   []string
+	staffing *staffing
+}
+
+// series is the read's own series, computed on the first call: the
+// staffing models are the costly part of a scrape. opts, ts and units are
+// the smartqueue collector's, the same on every call.
+func (d *SQMetricsData) series(opts StaffingOptions, ts []time.Duration, units sqUnits) (*sqReadSeries, error) {
+	d.once.Do(func() { d.own, d.ownErr = sqReadSamples(d, opts, ts, units) })
+	return d.own, d.ownErr
+}
+
+func sqReadSamples(data *SQMetricsData, opts StaffingOptions, ts []time.Duration, units sqUnits) (*sqReadSeries, error) {
 	states, figures := data.States, sqWindowFigures(data, units)
 	thresholds := make([]float64, len(ts))
 	for i, t := range ts {
 		thresholds[i] = t.Seconds()
 	}
-	var samples []sqSample
+	rs := &sqReadSeries{}
 	for _, a := range states {
 		app := a.App.String()
 		for i := range a.Queues {
@@ -179,7 +223,7 @@ func sqMetricsSamples(data *SQMetricsData, opts StaffingOptions, ts []time.Durat
 			}
 			ref := []string{app, strconv.FormatInt(q.SQQueueID, 10), q.SQQueueName}
 			add := func(d *prometheus.Desc, v float64, extra ...string) {
-				samples = append(samples, sqSample{desc: d, value: v, labels: append(slices.Clip(ref), extra...)})
+				rs.samples = append(rs.samples, sqSample{desc: d, value: v, labels: append(slices.Clip(ref), extra...)})
 			}
 			for _, t := range ts {
 				if v, ok := f.sl[t]; ok {
@@ -212,18 +256,8 @@ func sqMetricsSamples(data *SQMetricsData, opts StaffingOptions, ts []time.Durat
 			if p, ok := s.patience(); ok {
 				add(sqPatienceDesc, p)
 			}
-			n, known := staffed[sqQueueKey{app, q.SQQueueID}]
-			if !known {
-				continue // not in this pass's state
-			}
-			preds, abandon, hasAbandon := s.predict(n)
-			for _, p := range preds {
-				add(sqPredictedSLDesc, p.serviceLevel, p.threshold, p.model)
-			}
-			if hasAbandon {
-				add(sqPredictedAbandonDesc, abandon, modelErlangA)
-			}
+			rs.staffed = append(rs.staffed, sqStaffedQueue{key: sqQueueKey{app, q.SQQueueID}, labels: ref, staffing: &s})
 		}
 	}
-	return samples, nil
+	return rs, nil
 }

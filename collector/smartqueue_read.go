@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -20,6 +21,10 @@ type SQMetricsData struct {
 	Window time.Duration // the span the metrics cover
 	States []SQAppState  // the queues the read covered, as the state listed them
 	Jobs   []*sqJob      // the requests, each with its answer
+
+	once   sync.Once // computes own on the first scrape that serves the read
+	own    *sqReadSeries
+	ownErr error
 }
 
 // sqJob is one GetSmartQueueRealtimeMetrics request: up to

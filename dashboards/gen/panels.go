@@ -156,14 +156,22 @@ func col(name, expr string, props ...dashboard.DynamicConfigValue) column {
 // one column per query (joined on the two labels by the merge
 // transformation).
 func queueTable(s slot, f family, title, description, sortField string, descending bool, cols ...column) *table.PanelBuilder {
-	b := baseTable(s, title, description).
-		SortBy(sortBy(sortField, descending))
-	index := map[string]any{f.name: 0, "application": 1}
-	rename := map[string]any{f.name: "Queue", "application": "Application"}
+	return mergedTable(baseTable(s, title, description).SortBy(sortBy(sortField, descending)),
+		[][2]string{{f.name, "Queue"}, {"application", "Application"}}, cols)
+}
+
+// mergedTable adds one query per column to b and the transformations that
+// make one row per value of the key labels: the key columns first, under
+// their headers ({label, header}), then the columns in order.
+func mergedTable(b *table.PanelBuilder, keys [][2]string, cols []column) *table.PanelBuilder {
+	index, rename := map[string]any{}, map[string]any{}
+	for i, k := range keys {
+		index[k[0]], rename[k[0]] = i, k[1]
+	}
 	for i, c := range cols {
 		ref := string(rune('A' + i))
 		b.WithTarget(tableQ(ref, c.expr))
-		index["Value #"+ref] = i + 2
+		index["Value #"+ref] = i + len(keys)
 		rename["Value #"+ref] = c.name
 		if len(c.props) > 0 {
 			b.OverrideByName(c.name, c.props)

@@ -82,22 +82,7 @@ func productivityTable(s slot) *table.PanelBuilder {
 	b := baseTable(s, "Operators' time and offers",
 		"One row per operator over the operator statistics window: occupancy (busy over available or busy), shrinkage (DND, TIMEOUT and BANNED over logged in), calls answered, offers missed (offered to the operator and not answered; on Voximplant a missed offer also bans the operator for a while) and average handling time. Sorted by missed offers, most first. Needs per-user series (--collector.users) and the operator_stats collector."+needsOperatorStat).
 		SortBy(sortBy("Missed", true))
-	index := map[string]any{"user_name": 0, "user_id": 1}
-	rename := map[string]any{"user_name": "Operator", "user_id": "User id"}
-	for i, c := range cols {
-		ref := string(rune('A' + i))
-		b.WithTarget(tableQ(ref, c.expr))
-		index["Value #"+ref] = i + 2
-		rename["Value #"+ref] = c.name
-		if len(c.props) > 0 {
-			b.OverrideByName(c.name, c.props)
-		}
-	}
-	return b.Transformations([]dashboard.DataTransformerConfig{
-		{Id: "merge", Options: map[string]any{}},
-		{Id: "organize", Options: map[string]any{
-			"excludeByName": map[string]any{"Time": true}, "indexByName": index, "renameByName": rename}},
-	})
+	return mergedTable(b, [][2]string{{"user_name", "Operator"}, {"user_id", "User id"}}, cols)
 }
 
 // overviewProductivity adds the overview's tiles of occupancy, shrinkage,
