@@ -50,6 +50,7 @@ type queueSim struct {
 	surging   bool
 	regimeEnd time.Time     // when the normal or surge period ends; zero: no surges
 	busyFor   time.Duration // the scheduled first surge's length (Queue.BusyFor), until it starts
+	breakAt   time.Time     // the queue's scheduled break (Queue.BreakAt) until it starts; zero: none
 }
 
 func (q *queueSim) rate() float64 {
@@ -213,6 +214,9 @@ func (e *evolver) syncQueues(acct *Account, start time.Time) {
 		case q.Surge > 1:
 			qs.regimeEnd = start.Add(e.regime(false))
 		}
+		if q.BreakAt.After(start) && q.BreakFor > 0 && q.BreakShare > 0 {
+			qs.breakAt = q.BreakAt
+		}
 		qs.next = start.Add(e.gap(qs.rate()))
 		e.queues[q.ID] = qs
 	}
@@ -347,6 +351,7 @@ func (e *evolver) nextEvent(acct *Account, now, cursor time.Time) (time.Time, bo
 		if qs := e.queues[q.ID]; qs != nil {
 			consider(qs.next)
 			consider(qs.regimeEnd)
+			consider(qs.breakAt)
 		}
 	}
 	return best, found
@@ -395,6 +400,7 @@ func (e *evolver) skipTo(acct *Account, floor time.Time) {
 // runAt plays every event due at t, in a fixed order: statuses that end,
 // rings that end and callers who hang up, arrivals and surges, then offers.
 func (e *evolver) runAt(acct *Account, t time.Time) {
+	e.startBreaks(acct, t)
 	for i, ag := range e.order {
 		if ag == nil {
 			continue
@@ -422,6 +428,9 @@ func (e *evolver) statusEnds(acct *Account, u *User, ag *agent) {
 			ag.next = e.calls[acct.Calls[i].ID].ringEnd.Add(time.Second)
 			return
 		}
+		if e.takeBreak(u, ag, at) {
+			return
+		}
 		u.Status, u.StatusChange = pickWeighted(e.rng, readyBreaks), at
 		ag.next = at.Add(e.dwellFor(u))
 		return
@@ -431,6 +440,9 @@ func (e *evolver) statusEnds(acct *Account, u *User, ag *agent) {
 		e.endCalls(acct, u.ID, at)
 	case StatusAfterService:
 		e.acwEnds(acct, u, at)
+	}
+	if u.Status != StatusInService && e.takeBreak(u, ag, at) {
+		return
 	}
 	e.transition(u, at)
 	ag.next = at.Add(e.dwellFor(u))

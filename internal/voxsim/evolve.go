@@ -87,6 +87,10 @@ type evolver struct {
 	logTrimAt int
 
 	sq *sqSim // the SmartQueue simulation (smartqueue_sim.go); nil until needed
+
+	// Operators sent on a queue's break (Queue.BreakAt, breaks.go), with
+	// when it ends.
+	breaks map[int64]time.Time
 }
 
 type agent struct {
@@ -105,6 +109,7 @@ func newEvolver(seed int64, defaultRate float64) *evolver {
 		queues:      map[int64]*queueSim{},
 		calls:       map[int64]*callSim{},
 		acw:         map[int64]int64{},
+		breaks:      map[int64]time.Time{},
 	}
 }
 

@@ -69,6 +69,18 @@ type Queue struct {
 	// shows a queue building up within minutes of its start.
 	BusyAt  time.Time
 	BusyFor time.Duration
+	// BreakAt, when set, sends BreakShare (0-1, rounded up to whole
+	// operators) of the queue's active operators, drawn at random, on a
+	// break (DND) until BreakAt+BreakFor, as a team meeting or a training
+	// session would: those READY leave at once, the others when their
+	// status ends (those on a call after its after-call work), and none
+	// comes back before the break ends; then those DND are READY again.
+	// Demand does not change, so the staffing falls short at once while
+	// the callers' experience worsens only as they wait: the demo uses it
+	// to show the predicted service level falling before the measured one.
+	BreakAt    time.Time
+	BreakFor   time.Duration
+	BreakShare float64
 }
 
 // DefaultSLThresholds are the service-level thresholds (seconds) of a
