@@ -102,43 +102,9 @@ func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test skipped in -short mode")
 	}
-	prometheus := testtools.Need(t, testtools.Prometheus)
+	t.Parallel() // beside TestEndToEndServiceLevelAtRiskLeads, which waits for the demo's break
 	started := time.Now()
-	bin := testkit.ExporterBinary(t)
-
-	// The exporter, in demo mode with no other flag: the demo turns every
-	// collector on, so every dashboard panel must have data.
-	expAddr := testkit.FreeAddr(t)
-	exporter := startProcess(t, "voximplant_exporter", bin, "--demo", "--web.listen-address="+expAddr)
-	waitFor(t, "the exporter's /metrics", 30*time.Second, []*process{exporter}, func() (bool, string) {
-		code, body, err := httpGet("http://" + expAddr + "/metrics")
-		if err != nil {
-			return false, err.Error()
-		}
-		if code != 200 {
-			return false, fmt.Sprintf("HTTP %d: %.300s", code, body)
-		}
-		return strings.Contains(string(body), "voximplant_up") && strings.Contains(string(body), "voximplant_scrape_collector_success"),
-			"no voximplant_up or voximplant_scrape_collector_success in the answer yet"
-	})
-
-	// Prometheus, with the example configuration pointed at it.
-	promAddr := testkit.FreeAddr(t)
-	cfg := prometheusConfig(t, expAddr)
-	prom := startProcess(t, "prometheus", prometheus,
-		"--config.file="+cfg,
-		"--storage.tsdb.path="+filepath.Join(t.TempDir(), "data"),
-		"--web.listen-address="+promAddr,
-		"--log.level=info")
-	procs := []*process{exporter, prom}
-	api := promAPI{base: "http://" + promAddr}
-	waitFor(t, "Prometheus /-/ready", 30*time.Second, procs, func() (bool, string) {
-		code, body, err := httpGet(api.base + "/-/ready")
-		if err != nil {
-			return false, err.Error()
-		}
-		return code == 200, fmt.Sprintf("HTTP %d %s", code, body)
-	})
+	api, procs := startDemoStack(t)
 
 	// A few scrapes, and every rule evaluated at least once.
 	waitFor(t, fmt.Sprintf("%d scrapes", minScrapes), 60*time.Second, procs, func() (bool, string) {
@@ -195,6 +161,47 @@ func TestEndToEnd(t *testing.T) {
 		t.Run("dashboard "+d.File, func(t *testing.T) { checkDashboard(t, api, d) })
 	}
 	t.Logf("end-to-end run took %s", time.Since(started).Round(time.Millisecond))
+}
+
+// startDemoStack starts the exporter in demo mode with no other flag (the
+// demo turns every collector on, so every dashboard panel must have data)
+// and a Prometheus with the example configuration pointed at it, and
+// waits until both answer.
+func startDemoStack(t *testing.T) (promAPI, []*process) {
+	t.Helper()
+	prometheus := testtools.Need(t, testtools.Prometheus)
+	bin := testkit.ExporterBinary(t)
+	expAddr := testkit.FreeAddr(t)
+	exporter := startProcess(t, "voximplant_exporter", bin, "--demo", "--web.listen-address="+expAddr)
+	waitFor(t, "the exporter's /metrics", 30*time.Second, []*process{exporter}, func() (bool, string) {
+		code, body, err := httpGet("http://" + expAddr + "/metrics")
+		if err != nil {
+			return false, err.Error()
+		}
+		if code != 200 {
+			return false, fmt.Sprintf("HTTP %d: %.300s", code, body)
+		}
+		return strings.Contains(string(body), "voximplant_up") && strings.Contains(string(body), "voximplant_scrape_collector_success"),
+			"no voximplant_up or voximplant_scrape_collector_success in the answer yet"
+	})
+
+	promAddr := testkit.FreeAddr(t)
+	cfg := prometheusConfig(t, expAddr)
+	prom := startProcess(t, "prometheus", prometheus,
+		"--config.file="+cfg,
+		"--storage.tsdb.path="+filepath.Join(t.TempDir(), "data"),
+		"--web.listen-address="+promAddr,
+		"--log.level=info")
+	procs := []*process{exporter, prom}
+	api := promAPI{base: "http://" + promAddr}
+	waitFor(t, "Prometheus /-/ready", 30*time.Second, procs, func() (bool, string) {
+		code, body, err := httpGet(api.base + "/-/ready")
+		if err != nil {
+			return false, err.Error()
+		}
+		return code == 200, fmt.Sprintf("HTTP %d %s", code, body)
+	})
+	return api, procs
 }
 
 func checkTarget(t *testing.T, api promAPI) {
