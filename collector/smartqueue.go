@@ -97,7 +97,16 @@ func (c *smartQueueCollector) Update(_ context.Context, p *Pass) (*Result, error
 		c.logRefused(sqMetricsMethod, err)
 		return nil, err
 	}
-	return smartQueueMetrics(states, data, c.opts, c.thresholds, c.units, c.perUser)
+	agents, err := p.SQAgentStats(c.now, c.opts.Window)
+	if err != nil {
+		c.logRefused(sqMetricsMethod, err)
+		return nil, err
+	}
+	res, err := smartQueueMetrics(states, data, c.opts, c.thresholds, c.units, c.perUser)
+	if err != nil {
+		return nil, err
+	}
+	return withSQAgentStats(res, agents.samples(c.units), c.perUser), nil
 }
 
 // smartQueueMetrics are the live series of this pass's state, the
