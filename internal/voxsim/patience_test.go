@@ -138,3 +138,40 @@ func TestSQPatienceIsExponential(t *testing.T) {
 		})
 	}
 }
+
+// TestSQAbandonWhileOffered: a customer's patience runs until processing
+// starts, as Erlang A's runs until service. With a mean patience of a
+// millisecond every customer gives up while the offer to a READY agent
+// still rings (2 s at least), so nothing is handled, and the agent, who
+// went DIALING for each offer, is READY again after each.
+func TestSQAbandonWhileOffered(t *testing.T) {
+	a := sqFixture()
+	a.SmartQueue.Tasks = nil
+	a.SmartQueue.Queues = []SQQueue{{ID: 1, Name: "Impatient", ApplicationID: sqAppID, CallsPerHour: 600, Patience: time.Millisecond}}
+	a.SmartQueue.Agents = []SQAgent{{UserID: 1, Queues: []int64{1}, Channels: []SQChannel{{SQChannelCall, SQStatusReady, fixedNow}}}}
+	s := NewServer(Config{Account: a, Seed: 4})
+	defer s.Close()
+	s.Evolve(fixedNow)
+	offered := 0
+	for now := fixedNow; now.Before(fixedNow.Add(20 * time.Minute)); now = now.Add(10 * time.Second) {
+		s.Evolve(now)
+		checkSQ(t, s.Account().SmartQueue, now)
+	}
+	sq := s.Account().SmartQueue
+	for _, r := range sq.Queues[0].History {
+		if r.Outcome != SQOutcomeAbandoned {
+			t.Fatalf("record %+v: want every customer to abandon", r)
+		}
+	}
+	for _, p := range sq.Agents[0].Past {
+		if p.Status == SQStatusDialing {
+			offered++
+			if p.To.Sub(p.From) >= 2*time.Second {
+				t.Errorf("an offer rang %v: the customer should have given up within milliseconds", p.To.Sub(p.From))
+			}
+		}
+	}
+	if offered == 0 || len(sq.Queues[0].History) == 0 {
+		t.Errorf("%d offers, %d customers: the test saw nothing", offered, len(sq.Queues[0].History))
+	}
+}

@@ -382,6 +382,7 @@ func (m *sqSim) nextEvent(sq *SmartQueue, now, cursor time.Time) (time.Time, boo
 			consider(ts.giveUp)
 		case SQTaskDistributed:
 			consider(ts.answer)
+			consider(ts.giveUp)
 		case SQTaskInProcessing:
 			consider(ts.end)
 		}
@@ -468,6 +469,16 @@ func (m *sqSim) taskEvents(sq *SmartQueue, t time.Time) {
 		ts := m.tasks[k.ID]
 		switch {
 		case k.Status == SQTaskInQueue && !ts.giveUp.After(t):
+			sq.record(k, SQTaskRecord{Outcome: SQOutcomeAbandoned, Ended: t})
+			delete(m.tasks, k.ID)
+			continue
+		case k.Status == SQTaskDistributed && !ts.giveUp.IsZero() && ts.giveUp.Before(ts.answer) && !ts.giveUp.After(t):
+			// The customer gives up while the offer rings: patience runs
+			// until processing starts, as Erlang A's does until service.
+			if c := m.agentChannel(sq, k.Agent, k.Type); c != nil && c.Status == SQStatusDialing {
+				sq.setStatus(k.Agent, c, SQStatusReady, t)
+				m.setNext(k.Agent, k.Type, t.Add(m.dwell(SQStatusReady)))
+			}
 			sq.record(k, SQTaskRecord{Outcome: SQOutcomeAbandoned, Ended: t})
 			delete(m.tasks, k.ID)
 			continue
