@@ -92,12 +92,20 @@ func (c *smartQueueCollector) Update(_ context.Context, p *Pass) (*Result, error
 		c.logRefused(sqStateMethod, err)
 		return nil, err
 	}
+	// The agent read runs beside the metrics read, so that a scrape that
+	// waits for both (the first) waits for the slower, not their sum.
+	var agents *SQAgentStatsData
+	var agentsErr error
+	agentsDone := make(chan struct{})
+	go func() {
+		defer close(agentsDone)
+		agents, agentsErr = p.SQAgentStats(c.now, c.opts.Window)
+	}()
 	data, err := p.SQMetrics(c.now, c.opts.Window, c.thresholds, c.plausibility.check)
-	if err != nil {
-		c.logRefused(sqMetricsMethod, err)
-		return nil, err
+	<-agentsDone
+	if err == nil {
+		err = agentsErr
 	}
-	agents, err := p.SQAgentStats(c.now, c.opts.Window)
 	if err != nil {
 		c.logRefused(sqMetricsMethod, err)
 		return nil, err
