@@ -25,6 +25,8 @@ import (
 //	directory     GetQueues per application       --voximplant.directory-refresh   acd_state, queue_stats
 //	queueStats    GetACDQueueStatistics per queue --collector.queue-stats.refresh  queue_stats
 //	sqMetrics     GetSmartQueueRealtimeMetrics    --collector.smartqueue.refresh   smartqueue
+//	sqAgents      GetSmartQueueRealtimeMetrics    --collector.smartqueue.refresh   smartqueue
+//	              grouped by agent, per queue
 //	operatorStats GetACDOperatorStatusStatistics  --collector.operator-stats.refresh operator_stats
 //	              and GetACDOperatorStatistics
 //	account       GetAccountInfo                  --collector.account.refresh      account
@@ -105,6 +107,7 @@ type reads struct {
 	directory  *read[Directory]
 	queueStats *read[*QueueStatsData]
 	sqMetrics  *read[*SQMetricsData]
+	sqAgents   *read[*SQAgentStatsData]
 
 	operatorStats *read[*OperatorStatsData]
 	account       *read[*voxapi.AccountInfo]
@@ -118,6 +121,8 @@ func newReads(life context.Context, now func() time.Time, o ReadOptions, log *sl
 		directory:  newRead[Directory](life, now, "the queue directory (GetQueues)", o.DirectoryRefresh, readTimeout(o.DirectoryRefresh)),
 		queueStats: newRead[*QueueStatsData](life, now, "queue statistics (GetACDQueueStatistics)", o.QueueStatsRefresh, readTimeout(o.QueueStatsRefresh)),
 		sqMetrics:  newRead[*SQMetricsData](life, now, "SmartQueue realtime metrics (GetSmartQueueRealtimeMetrics)", o.SmartQueueRefresh, readTimeout(o.SmartQueueRefresh)),
+		sqAgents: newRead[*SQAgentStatsData](life, now, "SmartQueue agent metrics (GetSmartQueueRealtimeMetrics grouped by agent)",
+			o.SmartQueueRefresh, readTimeout(o.SmartQueueRefresh)),
 
 		operatorStats: newRead[*OperatorStatsData](life, now, "operator statistics (GetACDOperatorStatusStatistics, GetACDOperatorStatistics)",
 			o.OperatorStatsRefresh, readTimeout(o.OperatorStatsRefresh)),

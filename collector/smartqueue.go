@@ -92,12 +92,29 @@ func (c *smartQueueCollector) Update(_ context.Context, p *Pass) (*Result, error
 		c.logRefused(sqStateMethod, err)
 		return nil, err
 	}
+	// The agent read runs beside the metrics read, so that a scrape that
+	// waits for both (the first) waits for the slower, not their sum.
+	var agents *SQAgentStatsData
+	var agentsErr error
+	agentsDone := make(chan struct{})
+	go func() {
+		defer close(agentsDone)
+		agents, agentsErr = p.SQAgentStats(c.now, c.opts.Window)
+	}()
 	data, err := p.SQMetrics(c.now, c.opts.Window, c.thresholds, c.plausibility.check)
+	<-agentsDone
+	if err == nil {
+		err = agentsErr
+	}
 	if err != nil {
 		c.logRefused(sqMetricsMethod, err)
 		return nil, err
 	}
-	return smartQueueMetrics(states, data, c.opts, c.thresholds, c.units, c.perUser)
+	res, err := smartQueueMetrics(states, data, c.opts, c.thresholds, c.units, c.perUser)
+	if err != nil {
+		return nil, err
+	}
+	return withSQAgentStats(res, agents.samples(c.units), c.perUser), nil
 }
 
 // smartQueueMetrics are the live series of this pass's state, the

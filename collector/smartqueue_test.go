@@ -23,10 +23,14 @@ type sqStub struct {
 	*statsStub
 	state   func(app voxapi.AppSelector) ([]voxapi.SQQueueState, error)
 	metrics func(p voxapi.SQMetricsParams) (*voxapi.SQMetrics, error)
+	// agents answers the agent-grouped requests; nil answers every
+	// report with no agent.
+	agents func(p voxapi.SQMetricsParams) (*voxapi.SQMetrics, error)
 
 	sqmu         sync.Mutex
 	stateCalls   []voxapi.SQStateParams
-	metricsCalls []voxapi.SQMetricsParams
+	metricsCalls []voxapi.SQMetricsParams // grouped by queue
+	agentCalls   []voxapi.SQMetricsParams // grouped by agent
 }
 
 func (s *sqStub) GetSQState(_ context.Context, p voxapi.SQStateParams) ([]voxapi.SQQueueState, error) {
@@ -42,9 +46,26 @@ func (s *sqStub) GetSmartQueueRealtimeMetrics(_ context.Context, p voxapi.SQMetr
 		return nil, err
 	}
 	s.sqmu.Lock()
+	defer s.sqmu.Unlock()
+	if p.GroupBy == voxapi.SQGroupByAgent {
+		s.agentCalls = append(s.agentCalls, p)
+		if s.agents == nil {
+			return noAgents(p)
+		}
+		return s.agents(p)
+	}
 	s.metricsCalls = append(s.metricsCalls, p)
-	s.sqmu.Unlock()
 	return s.metrics(p)
+}
+
+// noAgents answers an agent-grouped request with every report and no
+// agent.
+func noAgents(p voxapi.SQMetricsParams) (*voxapi.SQMetrics, error) {
+	m := &voxapi.SQMetrics{Timezone: "Etc/GMT"}
+	for _, rep := range p.ReportTypes {
+		m.Reports = append(m.Reports, voxapi.SQMetricReport{ReportType: rep, Groups: []voxapi.SQMetricGroup{}})
+	}
+	return m, nil
 }
 
 // counts is how many requests of each method have been made.

@@ -2,6 +2,7 @@ package voxapi
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -189,6 +190,17 @@ const (
 // SQReportServiceLevel is the report type that needs MaxWaitingSec.
 const SQReportServiceLevel = "service_level"
 
+// SQAgentReportTypes are the report types agent grouping allows (the
+// reference, GetSmartQueueDayHistory group_by; the Go client says the same
+// for the realtime method). The custom status times
+// (sum_agents_custom_N_time) are not among them.
+var SQAgentReportTypes = []string{
+	"occupancy_rate", "sum_agents_online_time", "sum_agents_ready_time", "sum_agents_dialing_time",
+	"sum_agents_in_service_time", "sum_agents_afterservice_time", "sum_agents_dnd_time", "sum_agents_banned_time",
+	"min_handle_time", "max_handle_time", "average_handle_time", "count_handled_calls",
+	"min_after_call_worktime", "max_after_call_worktime", "average_after_call_worktime",
+}
+
 // SQMetricsParams are the parameters of GetSmartQueueRealtimeMetrics.
 type SQMetricsParams struct {
 	App AppSelector // exactly one of id and name
@@ -205,6 +217,9 @@ type SQMetricsParams struct {
 	// ReportTypes are required (service_level, average_handle_time, ...).
 	ReportTypes []string
 	// GroupBy is SQGroupByQueue (the default when "") or SQGroupByAgent.
+	// Agent grouping takes exactly one queue name (the API allows it "only
+	// for 1 queue") and the agent report types alone (SQAgentReportTypes);
+	// it asks for every agent (user_id=all).
 	GroupBy string
 	// MaxWaitingSec is the service-level threshold in seconds, required (>0)
 	// when ReportTypes has service_level, and sent whenever set.
@@ -242,8 +257,19 @@ func (p *SQMetricsParams) Values() (url.Values, error) {
 	switch p.GroupBy {
 	case "":
 		v.Set("group_by", SQGroupByQueue)
-	case SQGroupByQueue, SQGroupByAgent:
+	case SQGroupByQueue:
 		v.Set("group_by", p.GroupBy)
+	case SQGroupByAgent:
+		if n := len(p.SQQueueNames); n != 1 {
+			return nil, fmt.Errorf("voxapi: GetSmartQueueRealtimeMetrics grouped by agent takes exactly one SmartQueue name (the API allows agent grouping for one queue only), got %d", n)
+		}
+		for _, r := range p.ReportTypes {
+			if !slices.Contains(SQAgentReportTypes, r) {
+				return nil, fmt.Errorf("voxapi: GetSmartQueueRealtimeMetrics grouped by agent does not allow report type %q (see SQAgentReportTypes)", r)
+			}
+		}
+		v.Set("group_by", p.GroupBy)
+		v.Set("user_id", "all")
 	default:
 		return nil, fmt.Errorf("voxapi: GetSmartQueueRealtimeMetrics group_by %q is not queue or agent", p.GroupBy)
 	}
@@ -275,8 +301,10 @@ type SQMetricReport struct {
 type SQMetricGroup struct {
 	SQQueueID   int64  `json:"sq_queue_id,omitempty"`
 	SQQueueName string `json:"sq_queue_name,omitempty"`
-	// Set when grouped by agent.
-	UserID          int64  `json:"user_id,omitempty"`
+	// Set when grouped by agent. The reference gives user_id as a number;
+	// a numeric string is read too, as the API sends ids both ways
+	// elsewhere (FlexID).
+	UserID          FlexID `json:"user_id,omitempty"`
 	UserName        string `json:"user_name,omitempty"`
 	UserDisplayName string `json:"user_display_name,omitempty"`
 
@@ -355,4 +383,43 @@ func DecodeGetSmartQueueRealtimeMetrics(r io.Reader) (*SQMetrics, error) {
 // service_level without its threshold) are refused before sending.
 func (c *Client) GetSmartQueueRealtimeMetrics(ctx context.Context, p SQMetricsParams) (*SQMetrics, error) {
 	return callParams(ctx, c, "GetSmartQueueRealtimeMetrics", &p, DecodeGetSmartQueueRealtimeMetrics)
+}
+
+// SQAgentValues is one agent's values in an agent-grouped answer.
+type SQAgentValues struct {
+	UserID          int64
+	UserName        string
+	UserDisplayName string
+	// Reports are the agent's values by report type, as they came.
+	Reports map[string]*SQMetricGroup
+}
+
+// ByAgent gathers an agent-grouped answer by user_id, each agent once
+// with its group of every report type. A group with no user_id, or an
+// agent twice in one report, is an error naming the report type: the
+// answer cannot be attributed.
+func (m *SQMetrics) ByAgent() (map[int64]*SQAgentValues, error) {
+	out := map[int64]*SQAgentValues{}
+	for ri := range m.Reports {
+		rep := &m.Reports[ri]
+		for gi := range rep.Groups {
+			g := &rep.Groups[gi]
+			id := int64(g.UserID)
+			if id == 0 {
+				return nil, fmt.Errorf("report %s: a group without user_id in an answer grouped by agent", rep.ReportType)
+			}
+			a := out[id]
+			if a == nil {
+				a = &SQAgentValues{UserID: id, Reports: map[string]*SQMetricGroup{}}
+				out[id] = a
+			}
+			if _, dup := a.Reports[rep.ReportType]; dup {
+				return nil, fmt.Errorf("report %s: user_id %d twice", rep.ReportType, id)
+			}
+			a.Reports[rep.ReportType] = g
+			a.UserName = cmp.Or(a.UserName, g.UserName)
+			a.UserDisplayName = cmp.Or(a.UserDisplayName, g.UserDisplayName)
+		}
+	}
+	return out, nil
 }

@@ -238,11 +238,6 @@ func TestSQMetricsParamsValues(t *testing.T) {
 		"application_id": "3", "sq_queue_name": "Support L1;Chat", "from_date": "2026-11-28 09:00:00", "to_date": "2026-11-28 09:30:00",
 		"timezone": "Etc/GMT", "report_type": "service_level;average_handle_time", "group_by": "queue", "max_waiting_sec": "20",
 	})
-	v, err = (&SQMetricsParams{App: AppSelector{Name: "sup"}, ReportTypes: []string{"count_handled_calls"}, GroupBy: SQGroupByAgent}).Values()
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantParams(t, v, map[string]string{"application_name": "sup", "timezone": "Etc/GMT", "report_type": "count_handled_calls", "group_by": "agent"})
 
 	for name, bad := range map[string]SQMetricsParams{
 		"at most 5":        {App: p.App, SQQueueNames: []string{"a", "b", "c", "d", "e", "f"}, ReportTypes: []string{"count_handled_calls"}},

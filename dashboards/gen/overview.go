@@ -23,6 +23,7 @@ func overview() *dashboard.DashboardBuilder {
 	overviewSmartQueue(b)
 	overviewHealth(b)
 	overviewProductivity(b)
+	overviewSQAgents(b)
 	return b
 }
 

@@ -94,7 +94,10 @@ type sqReport struct {
 //   - occupancy_rate: the time the agents (active users) spent on CALL in
 //     IN_SERVICE, AFTER_SERVICE or DIALING among that and their READY
 //     time.
-var sqReports = map[string]sqReport{
+//
+// The agents' status times and the spread of handle and after-call-work
+// times are in sqAgentReports (smartqueue_agentreports.go).
+var sqReports = withReports(map[string]sqReport{
 	"call_count_assigned_to_queue": {unitCount, false, func(w *sqWindow) float64 { return float64(w.assigned(SQChannelCall)) }},
 	"im_count_assigned_to_queue":   {unitCount, false, func(w *sqWindow) float64 { return float64(w.assigned(SQChannelIM)) }},
 	"calls_blocked_percentage":     {unitPercent, false, (*sqWindow).blockedPercent},
@@ -107,7 +110,7 @@ var sqReports = map[string]sqReport{
 	"average_time_in_queue":        {unitSeconds, false, func(w *sqWindow) float64 { return mean(append(w.answeredWaits(), w.abandonedWaits()...)) }},
 	"max_time_in_queue":            {unitSeconds, false, (*sqWindow).maxTimeInQueue},
 	"occupancy_rate":               {unitPercent, true, (*sqWindow).occupancy},
-}
+}, sqAgentReports)
 
 // sqWindow is one group's data over one interval.
 type sqWindow struct {
@@ -156,13 +159,7 @@ func (w *sqWindow) handled() []SQTaskRecord {
 	return out
 }
 
-func (w *sqWindow) averageHandleTime() float64 {
-	var ds []time.Duration
-	for _, r := range w.handled() {
-		ds = append(ds, r.Ended.Sub(r.Started)+r.WrapUp)
-	}
-	return mean(ds)
-}
+func (w *sqWindow) averageHandleTime() float64 { return mean(w.handleTimes()) }
 
 // answeredWaits is, for each call whose processing began in the window,
 // its wait from arrival.
@@ -220,36 +217,6 @@ func (w *sqWindow) maxTimeInQueue() float64 {
 		}
 	}
 	return longest.Seconds()
-}
-
-func (w *sqWindow) occupancy() float64 {
-	var busy, ready time.Duration
-	add := func(status string, from, to time.Time) {
-		from, to = later(from, w.from), earlier(earlier(to, w.to), w.now)
-		if !to.After(from) {
-			return
-		}
-		switch status {
-		case SQStatusInService, SQStatusAfterService, SQStatusDialing:
-			busy += to.Sub(from)
-		case SQStatusReady:
-			ready += to.Sub(from)
-		}
-	}
-	for _, a := range w.agents {
-		for _, s := range a.Past {
-			if s.Channel == SQChannelCall {
-				add(s.Status, s.From, s.To)
-			}
-		}
-		if c := a.channel(SQChannelCall); c != nil {
-			add(c.Status, c.Since, w.now)
-		}
-	}
-	if busy+ready == 0 {
-		return 0
-	}
-	return 100 * busy.Seconds() / (busy + ready).Seconds()
 }
 
 func earlier(a, b time.Time) time.Time {
@@ -476,7 +443,12 @@ func (s *Server) readSQMetrics(p *paramReader, now time.Time) (*sqMetricsRequest
 	if req.queues.count() > sqMaxValues {
 		return nil, errorf(CodeInvalidArgument, "Invalid argument 'sq_queue_name': at most %d queues, got %d", sqMaxValues, req.queues.count())
 	}
-	for _, item := range p.list("user_id") {
+	// user_id is a list of ids or "all" (every agent: no filter).
+	ids := p.list("user_id")
+	if len(ids) == 1 && ids[0] == "all" {
+		ids = nil
+	}
+	for _, item := range ids {
 		id, perr := strconv.ParseInt(item, 10, 64)
 		if perr != nil {
 			return nil, errorf(CodeInvalidArgument, "Invalid argument 'user_id': %q is not an integer", item)

@@ -267,7 +267,7 @@ func TestSQMetricsErrors(t *testing.T) {
 		{[]string{"report_type", "count_handled_calls", "group_by", "agent"}, CodeGroupingNotAllowed}, // agent grouping needs one queue
 		{q, CodeRequiredParamEmpty}, // no report_type
 		{append(q, "report_type", "count_handled_calls;no_such_report"), CodeInvalidReportType},
-		{append(q, "report_type", "sum_agents_ready_time"), CodeInvalidReportType}, // real, but not simulated
+		{append(q, "report_type", "sum_agents_custom_1_time"), CodeInvalidReportType}, // real, but not simulated
 		{append(q, "report_type", "count_handled_calls", "group_by", "team"), CodeInvalidGroupBy},
 		{[]string{"sq_queue_name", "Voice;Chat", "report_type", "count_handled_calls", "group_by", "agent"}, CodeGroupingNotAllowed},
 		{append(q, "report_type", "service_level", "group_by", "agent", "max_waiting_sec", "20"), CodeGroupingNotAllowed},
@@ -318,7 +318,7 @@ func TestSQReportUnits(t *testing.T) {
 			t.Errorf("%s: unit %q (known %v), want %q", r, unit, ok, want)
 		}
 	}
-	if _, ok := SQReportUnit("sum_agents_ready_time"); ok {
+	if _, ok := SQReportUnit("sum_agents_custom_1_time"); ok {
 		t.Error("a report the simulator does not answer has a unit")
 	}
 }

@@ -22,9 +22,8 @@ const (
 	sqHistoryCap = 2000
 	sqPastCap    = 1000
 	// sqDefaultPatience is how long customers wait on average before
-	// abandoning; none abandons before sqMinPatience.
+	// abandoning (exponential, see patience).
 	sqDefaultPatience = 2 * time.Minute
-	sqMinPatience     = 5 * time.Second
 	// sqMissOneIn: one call offer in that many is missed (the agent is
 	// banned for sqBan and the task waits again).
 	sqMissOneIn = 150
@@ -383,6 +382,7 @@ func (m *sqSim) nextEvent(sq *SmartQueue, now, cursor time.Time) (time.Time, boo
 			consider(ts.giveUp)
 		case SQTaskDistributed:
 			consider(ts.answer)
+			consider(ts.giveUp)
 		case SQTaskInProcessing:
 			consider(ts.end)
 		}
@@ -469,6 +469,16 @@ func (m *sqSim) taskEvents(sq *SmartQueue, t time.Time) {
 		ts := m.tasks[k.ID]
 		switch {
 		case k.Status == SQTaskInQueue && !ts.giveUp.After(t):
+			sq.record(k, SQTaskRecord{Outcome: SQOutcomeAbandoned, Ended: t})
+			delete(m.tasks, k.ID)
+			continue
+		case k.Status == SQTaskDistributed && !ts.giveUp.IsZero() && ts.giveUp.Before(ts.answer) && !ts.giveUp.After(t):
+			// The customer gives up while the offer rings: patience runs
+			// until processing starts, as Erlang A's does until service.
+			if c := m.agentChannel(sq, k.Agent, k.Type); c != nil && c.Status == SQStatusDialing {
+				sq.setStatus(k.Agent, c, SQStatusReady, t)
+				m.setNext(k.Agent, k.Type, t.Add(m.dwell(SQStatusReady)))
+			}
 			sq.record(k, SQTaskRecord{Outcome: SQOutcomeAbandoned, Ended: t})
 			delete(m.tasks, k.ID)
 			continue
@@ -756,9 +766,18 @@ func (m *sqSim) gap(rate float64) time.Duration {
 // but from the SmartQueue's stream.
 func (m *sqSim) regime(surge bool) time.Duration { return m.acd.regime(surge) }
 
+// patience draws how long a customer waits before abandoning: an
+// exponential time with the queue's mean (a mean not above zero takes
+// sqDefaultPatience), as the ACD callers' (calls.go), so that the
+// SmartQueue metrics lose tasks the way the Erlang A model the exporter
+// fits to them (M/M/N+M: exponential patience) expects. Tasks run to the
+// millisecond, so it is drawn to the millisecond, at least 1 ms (nobody
+// abandons at the instant they arrive) and at most maxPatience (the
+// exponential's tail is unbounded).
 func (m *sqSim) patience(mean time.Duration) time.Duration {
-	if mean <= sqMinPatience {
-		return mean
+	if mean <= 0 {
+		mean = sqDefaultPatience
 	}
-	return (sqMinPatience + time.Duration(m.rng.ExpFloat64()*float64(mean-sqMinPatience))).Truncate(time.Millisecond)
+	ms := math.Ceil(m.rng.ExpFloat64() * float64(mean) / float64(time.Millisecond))
+	return time.Duration(max(min(ms, float64(maxPatience.Milliseconds())), 1)) * time.Millisecond
 }

@@ -1,0 +1,154 @@
+package collector
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// The series of the agent-grouped SmartQueue realtime metrics, in the
+// pattern of operator_stats' (voximplant_acd_operator_*,
+// voximplant_user_acd_*): per queue the agents' totals over the window,
+// and with --collector.users per agent and queue. Totals rather than
+// averages, so that averages combine across queues and agents by
+// division. The per-agent families have six labels, more than a streamed
+// family may (maxStreamLabels): they are const metrics like the queue
+// families, which is affordable as their count is the agents logged in to
+// the watched SmartQueues (GetSQState's sq_agents) times eight, not every
+// user of the account.
+var (
+	sqAgentStatusDesc = sqDesc("sq_queue_agent_status_seconds",
+		"Seconds the queue's agents spent in each SmartQueue status over the window (sum_agents_*_time of GetSmartQueueRealtimeMetrics grouped by agent; assumed in --collector.smartqueue.time-unit), summed over the agents; every status the agent report has is present. Custom statuses have no report.",
+		"sq_status")
+	sqAgentHandledDesc = sqDesc("sq_queue_agent_handled_calls",
+		"Calls the queue's agents handled over the window (count_handled_calls grouped by agent), summed over the agents.")
+	sqAgentHandleDesc = sqDesc("sq_queue_agent_handle_seconds",
+		"Total handling time of the calls the queue's agents handled over the window: each agent's average_handle_time times its handled calls, summed; divide by voximplant_sq_queue_agent_handled_calls for the average.")
+	sqAgentACWDesc = sqDesc("sq_queue_agent_after_call_work_seconds",
+		"Total after-call work of the calls the queue's agents handled over the window: each agent's average_after_call_worktime times its handled calls, summed.")
+
+	sqUserStatusDesc = sqDesc("user_sq_status_seconds",
+		"Seconds the agent spent in each SmartQueue status over the window, as an agent of the queue (sum_agents_*_time grouped by agent); with --collector.users.",
+		"user_id", "user_name", "sq_status")
+	sqUserHandledDesc = sqDesc("user_sq_handled_calls",
+		"Calls of the queue the agent handled over the window (count_handled_calls grouped by agent); with --collector.users.",
+		"user_id", "user_name")
+	sqUserHandleDesc = sqDesc("user_sq_handle_seconds",
+		"Total handling time of the calls of the queue the agent handled over the window (average_handle_time times the calls handled); with --collector.users.",
+		"user_id", "user_name")
+)
+
+// sqAgentSamples are one read's series: the queues' and the agents'.
+type sqAgentSamples struct {
+	queues, agents []sqSample
+}
+
+// samples are the read's series, computed on the first call; units are
+// the smartqueue collector's, the same on every call.
+func (d *SQAgentStatsData) samples(units sqUnits) sqAgentSamples {
+	d.once.Do(func() { d.own = sqAgentSamplesOf(d, units) })
+	return d.own
+}
+
+// sqAgentFigures are one agent's figures over the window in base units: a
+// report with no value counts 0 (the agent did nothing of it).
+type sqAgentFigures struct {
+	status           []float64 // by sqAgentStatusReports
+	handled, handle  float64
+	afterCallWork    float64
+	id               int64
+	userID, userName string
+}
+
+// sqAgentSamplesOf computes the series of every queue of the read. A
+// queue with a value in an undocumented shape has none: its totals would
+// silently miss an agent.
+func sqAgentSamplesOf(d *SQAgentStatsData, units sqUnits) sqAgentSamples {
+	var out sqAgentSamples
+	secs := units.divisor(sqTime)
+	for _, q := range d.Queues {
+		figures, ok := sqAgentQueueFigures(q, d, secs)
+		if !ok {
+			continue
+		}
+		ref := []string{q.app, strconv.FormatInt(q.id, 10), q.name}
+		add := func(to *[]sqSample, desc *prometheus.Desc, v float64, extra ...string) {
+			*to = append(*to, sqSample{desc: desc, value: v, labels: append(slices.Clip(ref), extra...)})
+		}
+		var total sqAgentFigures
+		total.status = make([]float64, len(sqAgentStatusReports))
+		for _, f := range figures {
+			for i, v := range f.status {
+				total.status[i] += v
+				add(&out.agents, sqUserStatusDesc, v, f.userID, f.userName, sqAgentStatusReports[i].status)
+			}
+			total.handled += f.handled
+			total.handle += f.handle
+			total.afterCallWork += f.afterCallWork
+			add(&out.agents, sqUserHandledDesc, f.handled, f.userID, f.userName)
+			add(&out.agents, sqUserHandleDesc, f.handle, f.userID, f.userName)
+		}
+		for i, r := range sqAgentStatusReports {
+			add(&out.queues, sqAgentStatusDesc, total.status[i], r.status)
+		}
+		add(&out.queues, sqAgentHandledDesc, total.handled)
+		add(&out.queues, sqAgentHandleDesc, total.handle)
+		add(&out.queues, sqAgentACWDesc, total.afterCallWork)
+	}
+	return out
+}
+
+// sqAgentQueueFigures are a queue's agents' figures, by user id; false
+// when a value came in an undocumented shape.
+func sqAgentQueueFigures(q sqAgentQueue, d *SQAgentStatsData, secs float64) ([]sqAgentFigures, bool) {
+	out := make([]sqAgentFigures, 0, len(q.agents))
+	for _, a := range q.agents {
+		value := func(typ string, combine sqCombine) (float64, bool) {
+			g := a.Reports[typ]
+			if g == nil {
+				return 0, true
+			}
+			if _, bad := g.BadShape(); bad {
+				return 0, false
+			}
+			v, _ := sqWindowValue(g.Values, d.Window, combine)
+			return v, true
+		}
+		f := sqAgentFigures{status: make([]float64, len(sqAgentStatusReports)), id: a.UserID,
+			userID: strconv.FormatInt(a.UserID, 10), userName: a.UserName}
+		whole := true
+		for i, r := range sqAgentStatusReports {
+			v, ok := value(r.typ, sqSum)
+			f.status[i], whole = v/secs, whole && ok
+		}
+		handled, ok1 := value(sqAgentHandled, sqSum)
+		avgHandle, ok2 := value(sqReportHandleTime, sqLast)
+		avgACW, ok3 := value(sqAgentAvgACW, sqLast)
+		if !whole || !ok1 || !ok2 || !ok3 {
+			return nil, false
+		}
+		f.handled, f.handle, f.afterCallWork = handled, handled*avgHandle/secs, handled*avgACW/secs
+		out = append(out, f)
+	}
+	slices.SortFunc(out, func(a, b sqAgentFigures) int { return cmp.Compare(a.id, b.id) })
+	return out, true
+}
+
+// withSQAgentStats adds the agent read's series to the smartqueue
+// collector's result: the queues' always, the agents' with perUser.
+func withSQAgentStats(res *Result, s sqAgentSamples, perUser bool) *Result {
+	samples := s.queues
+	if perUser {
+		samples = append(slices.Clip(samples), s.agents...)
+	}
+	collect := res.Collect
+	res.Collect = func(ch chan<- prometheus.Metric) {
+		collect(ch)
+		for _, x := range samples {
+			ch <- prometheus.MustNewConstMetric(x.desc, prometheus.GaugeValue, x.value, x.labels...)
+		}
+	}
+	return res
+}
