@@ -149,6 +149,34 @@ test('GetSmartQueueRealtimeMetrics', async () => {
   }
 });
 
+// Grouped by agent, as the smartqueue collector's agent read asks: one
+// queue by name, every agent, the agent report types it reads
+// (API-NOTES.md: agent grouping takes one queue and only these types).
+const sqAgentReports = ['sum_agents_online_time', 'sum_agents_ready_time', 'sum_agents_dialing_time', 'sum_agents_in_service_time',
+  'sum_agents_afterservice_time', 'sum_agents_dnd_time', 'sum_agents_banned_time', 'count_handled_calls', 'average_handle_time',
+  'average_after_call_worktime'];
+
+test('GetSmartQueueRealtimeMetrics grouped by agent', async () => {
+  const app = sim.smartqueue_application;
+  const res = ok('GetSmartQueueRealtimeMetrics', await client.SmartQueue.getSmartQueueRealtimeMetrics({
+    applicationId: app.id, reportType: sqAgentReports.join(';'), fromDate: windowStart(), toDate: new Date(),
+    timezone: 'Etc/GMT', groupBy: 'agent', userId: 'all', sqQueueName: app.queue_names[0],
+  }));
+  checkReads('GetSmartQueueRealtimeMetrics', res, 'GetSmartQueueRealtimeMetricsResponse', [
+    'timezone', 'result[].reportType', 'result[].groups[].userId', 'result[].groups[].userName',
+    'result[].groups[].values[].fromDate', 'result[].groups[].values[].toDate', 'result[].groups[].values[].value',
+  ]);
+  assert.deepEqual(res.result.map((r) => r.reportType).sort(), [...sqAgentReports].sort());
+  const agents = res.result.flatMap((r) => r.groups.map((g) => field(g, 'userId')));
+  assert.ok(agents.length > 0, 'no agent in the answer');
+  for (const id of agents) assert.equal(typeof id, 'number', `user_id ${JSON.stringify(id)}`);
+  // Two queues at once are refused: agent grouping takes one.
+  const two = await client.SmartQueue.getSmartQueueRealtimeMetrics({
+    applicationId: app.id, reportType: sqAgentReports[0], groupBy: 'agent', userId: 'all', sqQueueName: app.queue_names.slice(0, 2).join(';'),
+  });
+  assert.ok(two.error || two.errors, `two queues grouped by agent were answered: ${JSON.stringify(two).slice(0, 200)}`);
+});
+
 test('GetApplications', async () => {
   const res = ok('GetApplications', await client.Applications.getApplications({ applicationName: 'acme', count: 2, offset: 0 }));
   checkReads('GetApplications', res, 'GetApplicationsResponse', [
@@ -170,6 +198,20 @@ test('GetAccountInfo', async () => {
     'result.accountId', 'result.accountName', 'result.active', 'result.frozen',
     'result.balance', 'result.creditLimit', 'result.currency',
   ]);
+});
+
+// The child accounts as /sd lists them: medium output (no api_key),
+// ordered by id, a page at a time.
+test('GetChildrenAccounts', async () => {
+  const res = ok('GetChildrenAccounts', await client.Accounts.getChildrenAccounts({
+    mediumOutput: true, orderBy: 'child_account_id', count: 20, offset: 0,
+  }));
+  checkReads('GetChildrenAccounts', res, 'GetChildrenAccountsResponse', [
+    'totalCount', 'count', 'result[].accountId', 'result[].accountName',
+  ]);
+  assert.deepEqual(res.result.map((a) => a.accountId), sim.child_account_ids);
+  assert.equal(res.totalCount, sim.child_account_ids.length);
+  for (const a of lastRaw.result) assert.equal(a.api_key, undefined, 'medium_output answered an api_key');
 });
 
 // userIDs checks each group's user_id in the raw answer: a string in the

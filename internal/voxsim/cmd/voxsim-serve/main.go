@@ -24,8 +24,12 @@ import (
 	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
 )
 
-// fidelityAccountID is the service account the credentials file is for.
-const fidelityAccountID = 1000017
+// fidelityAccountID is the service account the credentials file is for;
+// fidelityChildID its one child account (GetChildrenAccounts).
+const (
+	fidelityAccountID = 1000017
+	fidelityChildID   = 1000018
+)
 
 // announcement is the line printed on start.
 type announcement struct {
@@ -34,6 +38,7 @@ type announcement struct {
 	Credentials string    `json:"credentials"` // path of credentials.json
 	CA          string    `json:"ca"`          // path of the server's certificate (PEM)
 	AccountID   int64     `json:"account_id"`
+	ChildIDs    []int64   `json:"child_account_ids"`
 	ACD         []appInfo `json:"acd_applications"`
 	SmartQueue  appInfo   `json:"smartqueue_application"`
 }
@@ -65,17 +70,23 @@ func run(stdin io.Reader, stdout io.Writer) error {
 	}
 	now := time.Now()
 	acct := voxsim.FidelityAccount(now)
-	srv := voxsim.NewServer(voxsim.Config{
+	child := voxsim.Generate(voxsim.GenConfig{Users: 5, Apps: 1, Skills: 2, Queues: 1, Seed: 18, Now: now.Add(-voxsim.FidelityWarmUp)})
+	child.ID, child.Info = fidelityChildID, voxsim.AccountInfo{Name: "fidelity-child", Email: "child@example.com", Balance: 12.5, Currency: "EUR"}
+	fam, err := voxsim.NewFamily(voxsim.Config{
 		Credentials: creds, Account: acct, Seed: 17,
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
-	})
+	}, []voxsim.Account{child})
+	if err != nil {
+		return fmt.Errorf("simulated accounts: %w", err)
+	}
+	srv := fam.Parent()
 	voxsim.FidelityEvolve(srv, now)
-	ts := httptest.NewUnstartedServer(srv) // listens on 127.0.0.1 only
+	ts := httptest.NewUnstartedServer(fam) // listens on 127.0.0.1 only
 	ts.StartTLS()
 	defer ts.Close()
 
 	a := announcement{
-		Host: ts.Listener.Addr().String(), URL: ts.URL, AccountID: fidelityAccountID,
+		Host: ts.Listener.Addr().String(), URL: ts.URL, AccountID: fidelityAccountID, ChildIDs: fam.ChildIDs(),
 		Credentials: filepath.Join(dir, "credentials.json"), CA: filepath.Join(dir, "ca.pem"),
 	}
 	if err := os.WriteFile(a.Credentials, creds.JSON(), 0o600); err != nil {
