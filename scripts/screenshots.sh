@@ -9,13 +9,16 @@
 # main queries into docs/img/. Nothing is drawn by hand.
 #
 # Needs: go, prometheus, chromium (Debian packages golang/prometheus/chromium).
-# Environment: SCREENSHOT_DURATION (seconds to collect data, default 240),
+# Environment: SCREENSHOT_DURATION (seconds to collect data, default 720:
+#              the demo's team break shows its predicted service level
+#              under the target from the start and the measured one under
+#              it after about 11 minutes),
 #              CHROMIUM (browser binary), KEEP_TMP=1 (keep the temp dir).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-duration=${SCREENSHOT_DURATION:-240}
+duration=${SCREENSHOT_DURATION:-720}
 chromium=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
 for tool in go prometheus; do
 	command -v "$tool" >/dev/null || { echo "screenshots: $tool is not installed" >&2; exit 1; }
@@ -126,4 +129,10 @@ echo "screenshots: docs/img/landing.png <- http://127.0.0.1:$exp_port/"
 shot operators-by-status 'sum by (acd_status) (max by (application, acd_status) (voximplant_acd_operators))' 1
 shot ready-per-queue 'max by (application, queue) (application_queue:voximplant_acd_queue_operators:ready)' 0
 shot occupancy-per-queue 'max by (application, queue) (application_queue:voximplant_acd_queue_occupancy:ratio)' 0
+# The demo's team break (seed 1: Support L1, queue 8000): the service level
+# the people on shift will deliver, the one measured over the window, and
+# the target.
+shot service-level-at-risk 'label_replace(max(application_queue:voximplant_acd_queue_predicted_service_level:target_threshold_ratio{queue_id="8000"}), "series", "predicted with the people on shift", "", "")
+ or label_replace(max(application_queue:voximplant_acd_queue_stats_service_level:target_threshold_ratio{queue_id="8000"}), "series", "measured over the window", "", "")
+ or label_replace(max(application_queue:voximplant_queue_service_level_target:effective{queue_id="8000"}), "series", "target", "", "")' 0
 echo "screenshots: done"
