@@ -210,7 +210,7 @@ SOAK_FLAGS ?=
 soak:
 	$(GO) run -tags soak ./soak $(SOAK_FLAGS)
 
-## screenshots: run the demo and a real Prometheus for a few minutes and take
+## screenshots: run the demo and a real Prometheus for 12 minutes and take
 ## headless Chromium screenshots of the exporter's page and Prometheus's graph
 ## page into docs/img/
 ## (needs prometheus and chromium; not part of CI; SCREENSHOT_DURATION=secs).

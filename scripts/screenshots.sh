@@ -3,7 +3,7 @@
 #
 # Builds the exporter, runs it with --demo and Debian's prometheus binary
 # with examples/prometheus.yml and the project's rules on free loopback
-# ports, lets them run for a few minutes, then takes headless Chromium
+# ports, lets them run for 12 minutes (SCREENSHOT_DURATION), then takes headless Chromium
 # screenshots of the exporter's own page (docs/img/landing.png, the README's
 # first picture) and of Prometheus's graph page for the overview dashboard's
 # main queries into docs/img/. Nothing is drawn by hand.
