@@ -4,8 +4,11 @@ import (
 	"cmp"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
 )
 
 // The series of the agent-grouped SmartQueue realtime metrics, in the
@@ -25,9 +28,9 @@ var (
 	sqAgentHandledDesc = sqDesc("sq_queue_agent_handled_calls",
 		"Calls the queue's agents handled over the window (count_handled_calls grouped by agent), summed over the agents.")
 	sqAgentHandleDesc = sqDesc("sq_queue_agent_handle_seconds",
-		"Total handling time of the calls the queue's agents handled over the window: each agent's average_handle_time times its handled calls, summed; divide by voximplant_sq_queue_agent_handled_calls for the average.")
+		"Total handling time of the calls the queue's agents handled over the window: each agent's average_handle_time times its handled calls (interval by interval where the answer splits the window), summed; divide by voximplant_sq_queue_agent_handled_calls for the average.")
 	sqAgentACWDesc = sqDesc("sq_queue_agent_after_call_work_seconds",
-		"Total after-call work of the calls the queue's agents handled over the window: each agent's average_after_call_worktime times its handled calls, summed.")
+		"Total after-call work of the calls the queue's agents handled over the window: each agent's average_after_call_worktime times its handled calls (interval by interval where the answer splits the window), summed.")
 
 	sqUserStatusDesc = sqDesc("user_sq_status_seconds",
 		"Seconds the agent spent in each SmartQueue status over the window, as an agent of the queue (sum_agents_*_time grouped by agent); with --collector.users.",
@@ -124,16 +127,54 @@ func sqAgentQueueFigures(q sqAgentQueue, d *SQAgentStatsData, secs float64) ([]s
 			f.status[i], whole = v/secs, whole && ok
 		}
 		handled, ok1 := value(sqAgentHandled, sqSum)
-		avgHandle, ok2 := value(sqReportHandleTime, sqLast)
-		avgACW, ok3 := value(sqAgentAvgACW, sqLast)
+		_, ok2 := value(sqReportHandleTime, sqLast)
+		_, ok3 := value(sqAgentAvgACW, sqLast)
 		if !whole || !ok1 || !ok2 || !ok3 {
 			return nil, false
 		}
-		f.handled, f.handle, f.afterCallWork = handled, handled*avgHandle/secs, handled*avgACW/secs
+		count := a.Reports[sqAgentHandled]
+		f.handled = handled
+		f.handle = sqAgentTotal(a.Reports[sqReportHandleTime], count, d.Window) / secs
+		f.afterCallWork = sqAgentTotal(a.Reports[sqAgentAvgACW], count, d.Window) / secs
 		out = append(out, f)
 	}
 	slices.SortFunc(out, func(a, b sqAgentFigures) int { return cmp.Compare(a.id, b.id) })
 	return out, true
+}
+
+// sqAgentTotal is an agent's total of an averaged report (handle time,
+// after-call work) over the window: the average times the calls handled.
+// Where the answer splits the window into intervals, interval by interval
+// (an interval's average weighs only that interval's calls); a count with
+// no average of the same interval takes the window's average. Nothing
+// reported counts 0.
+func sqAgentTotal(avg, count *voxapi.SQMetricGroup, window time.Duration) float64 {
+	if avg == nil || count == nil {
+		return 0
+	}
+	whole, _ := sqWindowValue(avg.Values, window, sqLast)
+	type span struct{ from, to time.Time }
+	byInterval := map[span]float64{}
+	for _, v := range avg.Values {
+		if v.Value != nil && v.FromDate.Valid && v.ToDate.Valid {
+			byInterval[span{v.FromDate.Time, v.ToDate.Time}] = *v.Value
+		}
+	}
+	if n, _ := sqWindowValue(count.Values, window, sqSum); len(count.Values) == 1 || len(avg.Values) == 1 {
+		return n * whole
+	}
+	total := 0.0
+	for _, c := range count.Values {
+		if c.Value == nil {
+			continue
+		}
+		a, ok := byInterval[span{c.FromDate.Time, c.ToDate.Time}]
+		if !ok || !c.FromDate.Valid || !c.ToDate.Valid {
+			a = whole
+		}
+		total += a * *c.Value
+	}
+	return total
 }
 
 // withSQAgentStats adds the agent read's series to the smartqueue

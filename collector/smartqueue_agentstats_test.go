@@ -307,3 +307,39 @@ func TestSQAgentStatsFromVoxsim(t *testing.T) {
 }
 
 func near(a, b float64) bool { return a-b < 1e-6 && b-a < 1e-6 }
+
+// TestSQAgentTotalByInterval: a total of an averaged report is each
+// interval's average times that interval's calls, worked by hand.
+func TestSQAgentTotalByInterval(t *testing.T) {
+	t0 := acdNow.Add(-30 * time.Minute)
+	at := func(from, to int, v any) voxapi.SQMetricValue {
+		x := voxapi.SQMetricValue{
+			FromDate: voxapi.Timestamp{Time: t0.Add(time.Duration(from) * time.Minute), Valid: true},
+			ToDate:   voxapi.Timestamp{Time: t0.Add(time.Duration(to) * time.Minute), Valid: true},
+		}
+		if f, ok := v.(float64); ok {
+			x.Value = &f
+		}
+		return x
+	}
+	group := func(vs ...voxapi.SQMetricValue) *voxapi.SQMetricGroup { return &voxapi.SQMetricGroup{Values: vs} }
+	for _, c := range []struct {
+		name       string
+		avg, count *voxapi.SQMetricGroup
+		want       float64
+	}{
+		// 1 call at 100 s, then 3 at 200 s: 100 + 600, not 4 × 200.
+		{"two intervals", group(at(0, 15, 100.0), at(15, 30, 200.0)), group(at(0, 15, 1.0), at(15, 30, 3.0)), 700},
+		// The whole window at once: 4 × 150.
+		{"whole window", group(at(0, 30, 150.0)), group(at(0, 30, 4.0)), 600},
+		// No call in the first interval, so no average there: 2 × 90.
+		{"an empty interval", group(at(0, 15, nil), at(15, 30, 90.0)), group(at(0, 15, 0.0), at(15, 30, 2.0)), 180},
+		// Counts split, the average over the whole window: 3 × 40.
+		{"one average", group(at(0, 30, 40.0)), group(at(0, 15, 1.0), at(15, 30, 2.0)), 120},
+		{"no report", nil, group(at(0, 30, 2.0)), 0},
+	} {
+		if got := sqAgentTotal(c.avg, c.count, 30*time.Minute); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+}
