@@ -82,7 +82,10 @@ var queryCases = map[string][]queryCase{
 		{"SQ abandoned", "A", []sample{{"{}", 4.0 / 40}}},                 // (3+1)/40
 		{"SQ understaffed queues", "A", []sample{{"{}", 1}}},              // Support: 3 < 5
 		{"SQ agents by status (calls)", "A", []sample{{`{sq_status="DND"}`, 1}, {`{sq_status="READY"}`, 1}}},
-		{"SQ service and staffing per queue", "K", []sample{{`{application="s", sq_queue="Chat"}`, 0}, {`{application="s", sq_queue="Support"}`, -2}}},
+		// Predicted with the agents on shift, and its gap to the 0.8 target.
+		{"SQ service and staffing per queue", "E", []sample{{`{application="s", sq_queue="Chat"}`, 0.8}, {`{application="s", sq_queue="Support"}`, 0.4}}},
+		{"SQ service and staffing per queue", "F", []sample{{`{application="s", sq_queue="Chat"}`, 0}, {`{application="s", sq_queue="Support"}`, -0.4}}},
+		{"SQ service and staffing per queue", "M", []sample{{`{application="s", sq_queue="Chat"}`, 0}, {`{application="s", sq_queue="Support"}`, -2}}},
 		// The wall board against the default targets (longest wait 120 s,
 		// service level 0.8, abandonment 0.1 for SmartQueue).
 		{"Queues under target", "A", []sample{{"{}", 1}}}, // Support: 0.6 < 0.8 on 30 calls

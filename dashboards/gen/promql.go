@@ -187,6 +187,9 @@ var (
 	sqStaffed  = sqQueues.staffed("voximplant_sq_agents", `channel="call"`)
 	sqSL       = sqQueues.ha(sqQueues.atTargetThreshold(sqQueues.sel("voximplant_sq_queue_service_level_ratio")))
 	sqSLTarget = sqQueues.target(sqQueues.slTarget)
+	// What the agents on shift on calls will deliver, by the model in
+	// force (a recording rule, one figure per job).
+	sqPredictedSL = sqQueues.ha(`application_sq_queue:voximplant_sq_queue_predicted_service_level:target_threshold_ratio{job=~"$job", ` + appM + ", " + sqQueueM + "}")
 )
 
 // acdOperators counts operators by ACD status over the selected
