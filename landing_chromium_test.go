@@ -90,12 +90,12 @@ func TestLandingPageInChromium(t *testing.T) {
 		if len(rows)-1 != queues[app] {
 			t.Errorf("application %s: %d queue rows, want %d", app, len(rows)-1, queues[app])
 		}
-		if hs := findAll(rows[0], "th"); len(hs) != 6 || text(hs[4]) != "Service level" || text(hs[5]) != "READY / required" {
+		if hs := findAll(rows[0], "th"); len(hs) != 7 || text(hs[4]) != "Service level" || text(hs[5]) != "Predicted" || text(hs[6]) != "READY / required" {
 			t.Errorf("application %s: queue table header %d cells", app, len(hs))
 		}
 		for _, r := range rows[1:] {
-			if n := len(findAll(r, "td")); n != 6 {
-				t.Errorf("application %s: a queue row has %d cells, want 6", app, n)
+			if n := len(findAll(r, "td")); n != 7 {
+				t.Errorf("application %s: a queue row has %d cells, want 7", app, n)
 			}
 		}
 	}

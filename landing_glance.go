@@ -27,7 +27,10 @@ type queueView struct {
 	Longest, LongestClass string
 	Level, LevelClass     string
 	Threshold             string
-	Staff, StaffClass     string
+	// Predicted is the service level the operators now on shift will
+	// deliver at the same threshold and the window's load.
+	Predicted, PredictedClass string
+	Staff, StaffClass         string
 }
 
 // noValue stands for a number the last pass did not read.
@@ -49,7 +52,8 @@ func glanceView(g collector.Glance, target float64) []appView {
 	return out
 }
 
-// queueRow formats one queue. The service level is bad below target, the
+// queueRow formats one queue. The service level, measured or predicted
+// with the operators on shift, is bad below target, the
 // READY operators bad below the required ones, and the longest wait bad
 // past the threshold the service level counts (that caller already
 // misses it).
@@ -61,6 +65,11 @@ func queueRow(q collector.QueueGlance, target float64) queueView {
 		Longest: seconds(q.LongestWait), LongestClass: unknownClass(q.LongestWait),
 		Level: percent(level), LevelClass: verdict(level, level >= target),
 	}
+	predicted := math.NaN()
+	if threshold > 0 {
+		predicted = q.PredictedLevel(threshold)
+	}
+	v.Predicted, v.PredictedClass = percent(predicted), verdict(predicted, predicted >= target)
 	if threshold > 0 {
 		v.Threshold = shortDuration(threshold)
 		if !math.IsNaN(q.LongestWait) {

@@ -22,10 +22,12 @@ func fixtureGlance(queueName string) collector.Glance {
 			Queues: []collector.QueueGlance{
 				{Kind: collector.KindACD, ID: "11", Name: queueName, Waiting: 3, LongestWait: 125, Ready: 2,
 					ServiceLevels: []collector.ServiceLevel{{Threshold: 20 * time.Second, Ratio: 0.7407}, {Threshold: time.Minute, Ratio: 0.95}},
-					Required:      []collector.Required{{Threshold: 20 * time.Second, Target: 0.8, Operators: 5}, {Threshold: time.Minute, Target: 0.8, Operators: 3}}},
+					Required:      []collector.Required{{Threshold: 20 * time.Second, Target: 0.8, Operators: 5}, {Threshold: time.Minute, Target: 0.8, Operators: 3}},
+					Predicted:     []collector.Prediction{{Threshold: 20 * time.Second, Model: "erlang_c", Ratio: 0.312}, {Threshold: time.Minute, Model: "erlang_c", Ratio: 0.9}}},
 				{Kind: collector.KindSmartQueue, ID: "50", Name: "Voice", Waiting: 0, LongestWait: 0, Ready: 6,
 					ServiceLevels: []collector.ServiceLevel{{Threshold: time.Minute, Ratio: 0.85}},
-					Required:      []collector.Required{{Threshold: time.Minute, Target: 0.8, Operators: 6}}},
+					Required:      []collector.Required{{Threshold: time.Minute, Target: 0.8, Operators: 6}},
+					Predicted:     []collector.Prediction{{Threshold: time.Minute, Model: "erlang_a", Ratio: 0.8}, {Threshold: time.Minute, Model: "erlang_c", Ratio: 0.75}}},
 				{Kind: collector.KindACD, ID: "12", Name: "Quiet", Waiting: nan, LongestWait: nan, Ready: 1},
 			},
 		}},
@@ -33,9 +35,10 @@ func fixtureGlance(queueName string) collector.Glance {
 }
 
 // TestLandingGlanceView: each number is formatted and classed against
-// the target by hand here: 74.1% < 80% is bad, 2 READY of 5 required is
-// bad, a 2m5s wait past a 20s threshold is bad; the SmartQueue queue meets
-// all three; what was not read is a dash.
+// the target by hand here: 74.1% < 80% is bad, a predicted 31.2% is bad,
+// 2 READY of 5 required is bad, a 2m5s wait past a 20s threshold is bad;
+// the SmartQueue queue meets all four (Erlang A's prediction, 80%, not
+// Erlang C's 75%); what was not read is a dash.
 func TestLandingGlanceView(t *testing.T) {
 	apps := glanceView(fixtureGlance("Sales"), 0.8)
 	if len(apps) != 1 || apps[0].Application != "7" {
@@ -46,11 +49,12 @@ func TestLandingGlanceView(t *testing.T) {
 	}
 	want := []queueView{
 		{Name: "Sales", Kind: "ACD", Waiting: "3", Longest: "2m5s", LongestClass: "bad",
-			Level: "74.1%", LevelClass: "bad", Threshold: "20s", Staff: "2 / 5", StaffClass: "bad"},
+			Level: "74.1%", LevelClass: "bad", Threshold: "20s", Predicted: "31.2%", PredictedClass: "bad", Staff: "2 / 5", StaffClass: "bad"},
+		// Erlang A's 80% (at target: ok), not Erlang C's 75%.
 		{Name: "Voice", Kind: "SmartQueue", Waiting: "0", Longest: "0s", LongestClass: "ok",
-			Level: "85%", LevelClass: "ok", Threshold: "1m", Staff: "6 / 6", StaffClass: "ok"},
+			Level: "85%", LevelClass: "ok", Threshold: "1m", Predicted: "80%", PredictedClass: "ok", Staff: "6 / 6", StaffClass: "ok"},
 		{Name: "Quiet", Kind: "ACD", Waiting: "–", WaitingClass: "unknown", Longest: "–", LongestClass: "unknown",
-			Level: "–", LevelClass: "unknown", Staff: "1 / –", StaffClass: "unknown"},
+			Level: "–", LevelClass: "unknown", Predicted: "–", PredictedClass: "unknown", Staff: "1 / –", StaffClass: "unknown"},
 	}
 	got := apps[0].Queues
 	if len(got) != len(want) {

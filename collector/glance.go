@@ -65,6 +65,31 @@ type QueueGlance struct {
 	// need; both by threshold, then target.
 	ServiceLevels []ServiceLevel
 	Required      []Required
+	// Predicted are the service levels the operators now staffed on the
+	// queue will deliver at the window's load, by threshold, then model.
+	Predicted []Prediction
+}
+
+// Prediction is the share of calls the operators now staffed will answer
+// within Threshold, by Model (erlang_c or erlang_a).
+type Prediction struct {
+	Threshold time.Duration
+	Model     string
+	Ratio     float64
+}
+
+// PredictedLevel is the service level the operators now staffed will
+// deliver within threshold, by Erlang A where the queue has it, else
+// Erlang C (the model the staffing alerts use); NaN when the pass has
+// none.
+func (q QueueGlance) PredictedLevel(threshold time.Duration) float64 {
+	level, model := math.NaN(), ""
+	for _, p := range q.Predicted {
+		if p.Threshold == threshold && (model == "" || p.Model == modelErlangA) {
+			level, model = p.Ratio, p.Model
+		}
+	}
+	return level
 }
 
 // ServiceLevel is the share of calls answered within Threshold.
@@ -138,6 +163,7 @@ const (
 	wLongestWait
 	wServiceLevel
 	wRequired
+	wPredicted
 )
 
 // glanceFamilies maps the descriptors the collectors build their series
@@ -153,11 +179,13 @@ var glanceFamilies = map[*prometheus.Desc]glanceFamily{
 	queueLongestWaitDesc: {kind: KindACD, what: wLongestWait},
 	qsServiceLevelDesc:   {kind: KindACD, what: wServiceLevel},
 	qsRequiredDesc:       {kind: KindACD, what: wRequired},
+	qsPredictedSLDesc:    {kind: KindACD, what: wPredicted},
 	sqAgentsDesc:         {kind: KindSmartQueue, what: wReady, only: map[string]string{"channel": "call", "sq_status": "READY"}},
 	sqTasksDesc:          {kind: KindSmartQueue, what: wWaiting, only: map[string]string{"task_type": "call", "status": "in_queue"}},
 	sqLongestWaitDesc:    {kind: KindSmartQueue, what: wLongestWait, only: map[string]string{"task_type": "call"}},
 	sqServiceLevelDesc:   {kind: KindSmartQueue, what: wServiceLevel},
 	sqRequiredDesc:       {kind: KindSmartQueue, what: wRequired},
+	sqPredictedSLDesc:    {kind: KindSmartQueue, what: wPredicted},
 }
 
 // glanceSample is one series the glance uses: its family, its labels by
@@ -282,6 +310,9 @@ func buildGlance(samples []glanceSample) Glance {
 			q := queue(s)
 			target, _ := strconv.ParseFloat(s.labels["target"], 64)
 			q.Required = append(q.Required, Required{Threshold: threshold, Target: target, Model: s.labels["model"], Operators: s.value})
+		case wPredicted:
+			q := queue(s)
+			q.Predicted = append(q.Predicted, Prediction{Threshold: threshold, Model: s.labels["model"], Ratio: s.value})
 		}
 	}
 	for app := range apps {
@@ -291,6 +322,9 @@ func buildGlance(samples []glanceSample) Glance {
 				slices.SortFunc(q.ServiceLevels, func(x, y ServiceLevel) int { return cmp.Compare(x.Threshold, y.Threshold) })
 				slices.SortFunc(q.Required, func(x, y Required) int {
 					return cmp.Or(cmp.Compare(x.Threshold, y.Threshold), cmp.Compare(x.Target, y.Target), cmp.Compare(x.Model, y.Model))
+				})
+				slices.SortFunc(q.Predicted, func(x, y Prediction) int {
+					return cmp.Or(cmp.Compare(x.Threshold, y.Threshold), cmp.Compare(x.Model, y.Model))
 				})
 				a.Queues = append(a.Queues, *q)
 			}

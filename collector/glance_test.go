@@ -63,6 +63,8 @@ func TestGlanceFromFixtureResults(t *testing.T) {
 		fs(qsRequiredDesc, 5, "7", "11", "Sales", "20", "0.8", "erlang_a"), // the one shown
 		fs(qsRequiredDesc, 7, "7", "11", "Sales", "20", "0.9", "erlang_c"),
 		fs(qsRequiredDesc, 4, "7", "11", "Sales", "60", "0.8", "erlang_c"),
+		fs(qsPredictedSLDesc, 0.6, "7", "11", "Sales", "20", "erlang_c"),
+		fs(qsPredictedSLDesc, 0.7, "7", "11", "Sales", "20", "erlang_a"),
 	)
 	sq := fixtureResult(
 		fs(sqAgentsDesc, 6, "8", "50", "Voice", "call", "READY"),
@@ -75,6 +77,7 @@ func TestGlanceFromFixtureResults(t *testing.T) {
 		fs(sqLongestWaitDesc, 120, "8", "50", "Voice", "im"),
 		fs(sqServiceLevelDesc, 0.5, "8", "50", "Voice", "20"),
 		fs(sqRequiredDesc, 9, "8", "50", "Voice", "20", "0.8", "erlang_c"),
+		fs(sqPredictedSLDesc, 0.95, "8", "50", "Voice", "20", "erlang_c"),
 	)
 	var samples [][]glanceSample
 	for _, r := range []*Result{users, acd, stats, sq, nil} {
@@ -93,7 +96,8 @@ func TestGlanceFromFixtureResults(t *testing.T) {
 					{Kind: KindACD, ID: "12", Name: "<script>", Waiting: nan, LongestWait: nan, Ready: 1},
 					{Kind: KindACD, ID: "11", Name: "Sales", Waiting: 2, LongestWait: 45, Ready: 3,
 						ServiceLevels: []ServiceLevel{{20 * time.Second, 0.75}, {60 * time.Second, 0.9}},
-						Required:      []Required{{20 * time.Second, 0.8, "erlang_a", 5}, {20 * time.Second, 0.8, "erlang_c", 6}, {20 * time.Second, 0.9, "erlang_c", 7}, {60 * time.Second, 0.8, "erlang_c", 4}}},
+						Required:      []Required{{20 * time.Second, 0.8, "erlang_a", 5}, {20 * time.Second, 0.8, "erlang_c", 6}, {20 * time.Second, 0.9, "erlang_c", 7}, {60 * time.Second, 0.8, "erlang_c", 4}},
+						Predicted:     []Prediction{{20 * time.Second, "erlang_a", 0.7}, {20 * time.Second, "erlang_c", 0.6}}},
 				},
 			},
 			{
@@ -101,7 +105,8 @@ func TestGlanceFromFixtureResults(t *testing.T) {
 				Queues: []QueueGlance{
 					{Kind: KindSmartQueue, ID: "50", Name: "Voice", Waiting: 3, LongestWait: 12, Ready: 6,
 						ServiceLevels: []ServiceLevel{{20 * time.Second, 0.5}},
-						Required:      []Required{{20 * time.Second, 0.8, "erlang_c", 9}}},
+						Required:      []Required{{20 * time.Second, 0.8, "erlang_c", 9}},
+						Predicted:     []Prediction{{20 * time.Second, "erlang_c", 0.95}}},
 				},
 			},
 		},
@@ -142,6 +147,25 @@ func TestGlanceStaffingPicksTheShortestThreshold(t *testing.T) {
 }
 
 func sameFloat(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }
+
+// TestGlancePredictedLevel: the predicted service level at a threshold is
+// Erlang A's where the queue has it, else Erlang C's, else NaN.
+func TestGlancePredictedLevel(t *testing.T) {
+	q := QueueGlance{Predicted: []Prediction{{20 * time.Second, "erlang_a", 0.7}, {20 * time.Second, "erlang_c", 0.6}, {60 * time.Second, "erlang_c", 0.9}}}
+	for _, c := range []struct {
+		threshold time.Duration
+		want      float64
+	}{{20 * time.Second, 0.7}, {60 * time.Second, 0.9}, {30 * time.Second, math.NaN()}} {
+		if got := q.PredictedLevel(c.threshold); !sameFloat(got, c.want) {
+			t.Errorf("PredictedLevel(%v) = %v, want %v", c.threshold, got, c.want)
+		}
+	}
+	// Erlang C listed after Erlang A still loses to it.
+	q = QueueGlance{Predicted: []Prediction{{20 * time.Second, "erlang_a", 0.3}, {20 * time.Second, "erlang_c", 0.1}}}
+	if got := q.PredictedLevel(20 * time.Second); got != 0.3 {
+		t.Errorf("PredictedLevel = %v, want Erlang A's 0.3", got)
+	}
+}
 
 // TestGlanceBeforeAnyPass: the zero status has an empty glance.
 func TestGlanceBeforeAnyPass(t *testing.T) {
@@ -293,6 +317,12 @@ func glanceFromFamilies(t *testing.T, f testkit.Families) Glance {
 			q.Required = append(q.Required, Required{seconds(m), target, testkit.Label(m, "model"), v})
 		})
 	}
+	for name, kind := range map[string]QueueKind{"voximplant_acd_queue_predicted_service_level_ratio": KindACD, "voximplant_sq_queue_predicted_service_level_ratio": KindSmartQueue} {
+		each(name, func(m *dtoMetric, v float64) {
+			q := queue(m, kind)
+			q.Predicted = append(q.Predicted, Prediction{seconds(m), testkit.Label(m, "model"), v})
+		})
+	}
 	// Order as the page shows them: statuses by the working day, queues
 	// by kind and name, applications by label, a queue's series by
 	// threshold and target.
@@ -304,6 +334,12 @@ func glanceFromFamilies(t *testing.T, f testkit.Families) Glance {
 			}
 			if x.Target != y.Target {
 				return int(1000 * (x.Target - y.Target))
+			}
+			return strings.Compare(x.Model, y.Model)
+		})
+		slices.SortFunc(q.Predicted, func(x, y Prediction) int {
+			if x.Threshold != y.Threshold {
+				return int(x.Threshold - y.Threshold)
 			}
 			return strings.Compare(x.Model, y.Model)
 		})
