@@ -1,21 +1,18 @@
 package main
 
 import (
-	"encoding/json"
-	"io"
+	"context"
 	"math"
-	"net/http"
-	"net/url"
 	"slices"
-	"strconv"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/voximplant-exporter/voximplant_exporter/internal/erlanga"
 	"github.com/voximplant-exporter/voximplant_exporter/internal/erlangc"
+	"github.com/voximplant-exporter/voximplant_exporter/internal/testkit/simapi"
 	"github.com/voximplant-exporter/voximplant_exporter/internal/voxsim"
+	"github.com/voximplant-exporter/voximplant_exporter/voxapi"
 )
 
 // TestDemoBreakWarnsBeforeTheServiceFalls plays the demo's contact centre
@@ -61,12 +58,8 @@ func TestDemoBreakWarnsBeforeTheServiceFalls(t *testing.T) {
 	var clock atomic.Int64
 	clock.Store(start.Add(-demoWarmUp).UnixNano())
 	now := func() time.Time { return time.Unix(0, clock.Load()).UTC() }
-	creds := voxsim.NewTestCredentials(1000001)
-	srv, err := voxsim.Start(voxsim.Config{Credentials: creds, Account: acct, Seed: 1, Now: now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	api := simapi.Start(t, acct, func(c *voxsim.Config) { c.Seed, c.Now = 1, now }, func(o *voxapi.Options) { o.Now = now })
+	srv := api.Sim
 
 	var lowSince, measuredFell time.Time // when the prediction went and stayed under the target; when the measured one fell
 	end := q.BreakAt.Add(q.BreakFor)
@@ -77,7 +70,7 @@ func TestDemoBreakWarnsBeforeTheServiceFalls(t *testing.T) {
 		if at.Sub(start)%every != 0 {
 			continue
 		}
-		s := queueWindow(t, srv, creds, q.ID, at.Add(-window), at)
+		s := queueWindow(t, api.Client, q.ID, at.Add(-window), at)
 		n := 0
 		for _, u := range srv.Account().Users {
 			if u.Active && slices.ContainsFunc(u.Queues, func(b voxsim.Queue) bool { return b.ID == q.ID }) &&
@@ -117,44 +110,25 @@ type window struct {
 	offered, abandoned, totalWait, aht, sl float64
 }
 
-// queueWindow reads GetACDQueueStatistics for queue over [from, to] with
-// a token minted on the simulated clock.
-func queueWindow(t *testing.T, srv *voxsim.Server, creds *voxsim.Credentials, queue int64, from, to time.Time) window {
+// queueWindow reads GetACDQueueStatistics for queue over [from, to]
+// through the production client, on the simulated clock.
+func queueWindow(t *testing.T, c *voxapi.Client, queue int64, from, to time.Time) window {
 	t.Helper()
-	tok, err := creds.MintToken(to.Add(-time.Second), to.Add(time.Minute))
-	if err != nil {
-		t.Fatal(err)
+	recs, err := c.GetACDQueueStatistics(context.Background(), voxapi.QueueStatsParams{FromDate: from, ToDate: to, QueueIDs: []int64{queue}})
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("GetACDQueueStatistics: %d records, %v", len(recs), err)
 	}
-	form := url.Values{
-		"acd_queue_id": {strconv.FormatInt(queue, 10)},
-		"from_date":    {from.Format(time.DateTime)},
-		"to_date":      {to.Format(time.DateTime)},
+	r := recs[0]
+	var w window
+	if r.TC != nil {
+		w.offered = *r.TC
 	}
-	req, _ := http.NewRequest(http.MethodPost, srv.URL()+"GetACDQueueStatistics", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Authorization", "Bearer "+tok)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	if r.TWT != nil {
+		w.totalWait = *r.TWT
 	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	var d struct {
-		Result []struct {
-			TC, TWT float64
-			UAC     []struct{ Count float64 }
-			HT      struct{ Avg float64 }
-			SL      []struct {
-				AcceptableWaitingTime float64 `json:"acceptable_waiting_time"`
-				ServiceLevel          float64 `json:"service_level"`
-			}
-		} `json:"result"`
+	if r.HT != nil {
+		w.aht = r.HT.Avg
 	}
-	if err := json.Unmarshal(body, &d); err != nil || len(d.Result) != 1 {
-		t.Fatalf("GetACDQueueStatistics: %v: %.300s", err, body)
-	}
-	r := d.Result[0]
-	w := window{offered: r.TC, totalWait: r.TWT, aht: r.HT.Avg}
 	for _, u := range r.UAC {
 		w.abandoned += u.Count
 	}

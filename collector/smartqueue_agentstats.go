@@ -107,33 +107,29 @@ func sqAgentSamplesOf(d *SQAgentStatsData, units sqUnits) sqAgentSamples {
 // when a value came in an undocumented shape.
 func sqAgentQueueFigures(q sqAgentQueue, d *SQAgentStatsData, secs float64) ([]sqAgentFigures, bool) {
 	out := make([]sqAgentFigures, 0, len(q.agents))
+	read := sqAgentReportTypes()
 	for _, a := range q.agents {
-		value := func(typ string, combine sqCombine) (float64, bool) {
-			g := a.Reports[typ]
-			if g == nil {
-				return 0, true
+		for _, typ := range read {
+			if g := a.Reports[typ]; g != nil {
+				if _, bad := g.BadShape(); bad {
+					return nil, false
+				}
 			}
-			if _, bad := g.BadShape(); bad {
-				return 0, false
+		}
+		value := func(typ string) float64 { // a count or a time, summed over the window
+			if g := a.Reports[typ]; g != nil {
+				v, _ := sqWindowValue(g.Values, d.Window, sqSum)
+				return v
 			}
-			v, _ := sqWindowValue(g.Values, d.Window, combine)
-			return v, true
+			return 0
 		}
 		f := sqAgentFigures{status: make([]float64, len(sqAgentStatusReports)), id: a.UserID,
 			userID: strconv.FormatInt(a.UserID, 10), userName: a.UserName}
-		whole := true
 		for i, r := range sqAgentStatusReports {
-			v, ok := value(r.typ, sqSum)
-			f.status[i], whole = v/secs, whole && ok
-		}
-		handled, ok1 := value(sqAgentHandled, sqSum)
-		_, ok2 := value(sqReportHandleTime, sqLast)
-		_, ok3 := value(sqAgentAvgACW, sqLast)
-		if !whole || !ok1 || !ok2 || !ok3 {
-			return nil, false
+			f.status[i] = value(r.typ) / secs
 		}
 		count := a.Reports[sqAgentHandled]
-		f.handled = handled
+		f.handled = value(sqAgentHandled)
 		f.handle = sqAgentTotal(a.Reports[sqReportHandleTime], count, d.Window) / secs
 		f.afterCallWork = sqAgentTotal(a.Reports[sqAgentAvgACW], count, d.Window) / secs
 		out = append(out, f)
@@ -153,15 +149,16 @@ func sqAgentTotal(avg, count *voxapi.SQMetricGroup, window time.Duration) float6
 		return 0
 	}
 	whole, _ := sqWindowValue(avg.Values, window, sqLast)
+	if len(count.Values) == 1 || len(avg.Values) == 1 {
+		n, _ := sqWindowValue(count.Values, window, sqSum)
+		return n * whole
+	}
 	type span struct{ from, to time.Time }
 	byInterval := map[span]float64{}
 	for _, v := range avg.Values {
 		if v.Value != nil && v.FromDate.Valid && v.ToDate.Valid {
 			byInterval[span{v.FromDate.Time, v.ToDate.Time}] = *v.Value
 		}
-	}
-	if n, _ := sqWindowValue(count.Values, window, sqSum); len(count.Values) == 1 || len(avg.Values) == 1 {
-		return n * whole
 	}
 	total := 0.0
 	for _, c := range count.Values {

@@ -27,16 +27,7 @@ func TestEndToEndManyAccountsThroughHTTPSD(t *testing.T) {
 		t.Skip("end-to-end test skipped in -short mode")
 	}
 	prometheus := testtools.Need(t, testtools.Prometheus)
-	bin := testkit.ExporterBinary(t)
-	expAddr := testkit.FreeAddr(t)
-	exporter := startProcess(t, "voximplant_exporter", bin, "--demo", "--web.listen-address="+expAddr)
-	waitFor(t, "the exporter's /sd", 30*time.Second, []*process{exporter}, func() (bool, string) {
-		code, body, err := httpGet("http://" + expAddr + "/sd")
-		if err != nil {
-			return false, err.Error()
-		}
-		return code == 200, fmt.Sprintf("HTTP %d: %.300s", code, body)
-	})
+	exporter, expAddr := startDemoExporter(t, "/sd", nil)
 
 	raw, err := os.ReadFile(filepath.Join(testkit.RepoRoot(t), "examples", "prometheus-accounts.yml"))
 	if err != nil {
@@ -60,11 +51,8 @@ func TestEndToEndManyAccountsThroughHTTPSD(t *testing.T) {
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	promAddr := testkit.FreeAddr(t)
-	prom := startProcess(t, "prometheus", prometheus, "--config.file="+cfgPath,
-		"--storage.tsdb.path="+filepath.Join(t.TempDir(), "data"), "--web.listen-address="+promAddr)
+	api, prom := startPrometheus(t, prometheus, cfgPath, exporter)
 	procs := []*process{exporter, prom}
-	api := promAPI{base: "http://" + promAddr}
 
 	want := map[string]struct {
 		name, currency string

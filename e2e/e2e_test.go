@@ -170,38 +170,12 @@ func TestEndToEnd(t *testing.T) {
 func startDemoStack(t *testing.T) (promAPI, []*process) {
 	t.Helper()
 	prometheus := testtools.Need(t, testtools.Prometheus)
-	bin := testkit.ExporterBinary(t)
-	expAddr := testkit.FreeAddr(t)
-	exporter := startProcess(t, "voximplant_exporter", bin, "--demo", "--web.listen-address="+expAddr)
-	waitFor(t, "the exporter's /metrics", 30*time.Second, []*process{exporter}, func() (bool, string) {
-		code, body, err := httpGet("http://" + expAddr + "/metrics")
-		if err != nil {
-			return false, err.Error()
-		}
-		if code != 200 {
-			return false, fmt.Sprintf("HTTP %d: %.300s", code, body)
-		}
-		return strings.Contains(string(body), "voximplant_up") && strings.Contains(string(body), "voximplant_scrape_collector_success"),
+	exporter, expAddr := startDemoExporter(t, "/metrics", func(body string) (bool, string) {
+		return strings.Contains(body, "voximplant_up") && strings.Contains(body, "voximplant_scrape_collector_success"),
 			"no voximplant_up or voximplant_scrape_collector_success in the answer yet"
 	})
-
-	promAddr := testkit.FreeAddr(t)
-	cfg := prometheusConfig(t, expAddr)
-	prom := startProcess(t, "prometheus", prometheus,
-		"--config.file="+cfg,
-		"--storage.tsdb.path="+filepath.Join(t.TempDir(), "data"),
-		"--web.listen-address="+promAddr,
-		"--log.level=info")
-	procs := []*process{exporter, prom}
-	api := promAPI{base: "http://" + promAddr}
-	waitFor(t, "Prometheus /-/ready", 30*time.Second, procs, func() (bool, string) {
-		code, body, err := httpGet(api.base + "/-/ready")
-		if err != nil {
-			return false, err.Error()
-		}
-		return code == 200, fmt.Sprintf("HTTP %d %s", code, body)
-	})
-	return api, procs
+	api, prom := startPrometheus(t, prometheus, prometheusConfig(t, expAddr), exporter)
+	return api, []*process{exporter, prom}
 }
 
 func checkTarget(t *testing.T, api promAPI) {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -238,4 +239,48 @@ func (p promAPI) labelValues(label, selector string) ([]string, error) {
 	var vals []string
 	err = json.Unmarshal(raw, &vals)
 	return vals, err
+}
+
+// startDemoExporter starts the exporter in demo mode with no other flag
+// and waits until path answers 200 with a body ready accepts (nil: any).
+// It returns the process and its address.
+func startDemoExporter(t *testing.T, path string, ready func(body string) (bool, string)) (*process, string) {
+	t.Helper()
+	addr := testkit.FreeAddr(t)
+	exporter := startProcess(t, "voximplant_exporter", testkit.ExporterBinary(t), "--demo", "--web.listen-address="+addr)
+	waitFor(t, "the exporter's "+path, 30*time.Second, []*process{exporter}, func() (bool, string) {
+		code, body, err := httpGet("http://" + addr + path)
+		switch {
+		case err != nil:
+			return false, err.Error()
+		case code != 200:
+			return false, fmt.Sprintf("HTTP %d: %.300s", code, body)
+		case ready == nil:
+			return true, ""
+		}
+		return ready(string(body))
+	})
+	return exporter, addr
+}
+
+// startPrometheus starts the prometheus binary with the configuration
+// file cfg and a data directory of its own, and waits until it is ready;
+// others are the processes it depends on (their exit fails the wait).
+func startPrometheus(t *testing.T, prometheus, cfg string, others ...*process) (promAPI, *process) {
+	t.Helper()
+	addr := testkit.FreeAddr(t)
+	prom := startProcess(t, "prometheus", prometheus,
+		"--config.file="+cfg,
+		"--storage.tsdb.path="+filepath.Join(t.TempDir(), "data"),
+		"--web.listen-address="+addr,
+		"--log.level=info")
+	api := promAPI{base: "http://" + addr}
+	waitFor(t, "Prometheus /-/ready", 30*time.Second, append(others, prom), func() (bool, string) {
+		code, body, err := httpGet(api.base + "/-/ready")
+		if err != nil {
+			return false, err.Error()
+		}
+		return code == 200, fmt.Sprintf("HTTP %d %s", code, body)
+	})
+	return api, prom
 }

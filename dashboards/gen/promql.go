@@ -100,6 +100,12 @@ func (f family) sel(metric string, matchers ...string) string {
 	return sel(metric, append(append([]string{}, f.filter...), matchers...)...)
 }
 
+// rule selects one of the family's per-job recording rules (they have no
+// instance label) by the job, application and queue variables.
+func (f family) rule(name string) string {
+	return name + "{" + strings.Join(append([]string{`job=~"$job"`}, f.filter...), ", ") + "}"
+}
+
 // ha de-duplicates an HA pair: both exporters of a job report the same
 // queue, so one value per job, application and queue.
 func (f family) ha(expr string) string {
@@ -175,7 +181,7 @@ var (
 	// What the operators on shift will deliver, by the model in force
 	// (recorded in alerts/recording.rules.yml).
 	// The rule has no instance label (it is one figure per job).
-	acdPredictedSL = acdQueues.ha(`application_queue:voximplant_acd_queue_predicted_service_level:target_threshold_ratio{job=~"$job", ` + appM + ", " + queueM + "}")
+	acdPredictedSL = acdQueues.ha(acdQueues.rule("application_queue:voximplant_acd_queue_predicted_service_level:target_threshold_ratio"))
 
 	// Queue demand from GetACDState (--collector.acd-state).
 	acdWaiting = acdQueues.ha(acdQueues.sel("voximplant_acd_queue_waiting_calls"))
@@ -189,7 +195,7 @@ var (
 	sqSLTarget = sqQueues.target(sqQueues.slTarget)
 	// What the agents on shift on calls will deliver, by the model in
 	// force (a recording rule, one figure per job).
-	sqPredictedSL = sqQueues.ha(`application_sq_queue:voximplant_sq_queue_predicted_service_level:target_threshold_ratio{job=~"$job", ` + appM + ", " + sqQueueM + "}")
+	sqPredictedSL = sqQueues.ha(sqQueues.rule("application_sq_queue:voximplant_sq_queue_predicted_service_level:target_threshold_ratio"))
 )
 
 // acdOperators counts operators by ACD status over the selected
